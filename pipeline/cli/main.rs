@@ -1,0 +1,110 @@
+//! `scrim`: the command-line front end.
+
+mod bench;
+mod redact;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use scrim::models::{self, ModelDir};
+
+#[derive(Parser)]
+#[command(
+    name = "scrim",
+    version,
+    about = "Redact secrets, intranet URLs, personal data and address bars from screenshots",
+    long_about = "scrim reads screenshots with OCR (PP-OCRv6 through ONNX Runtime), finds what must not be \
+seen (browser address bars, intranet URLs and host names, e-mail addresses, IPs, API keys, tokens and \
+passwords, phone numbers, SSNs, card numbers, IBANs, labelled names) and covers it irreversibly.\n\n\
+Nothing leaves this machine: scrim makes no network connections, and its reports name categories and \
+boxes, never the text it redacted.\n\n\
+First run `models/fetch.sh` (from the source tree) to install ONNX Runtime and the models."
+)]
+struct Cli {
+    /// Directory holding ONNX Runtime and the models [default: $SCRIM_MODEL_DIR or ~/.cache/scrim/models]
+    #[arg(long, global = true, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Inference threads [default: all cores]
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Redact screenshots (PNG, JPEG, WebP): one file to one file, or many into a directory.
+    #[command(
+        after_help = "Examples:\n  scrim redact shot.png -o shot.redacted.png --preview check.png\n  \
+scrim redact shots/*.png -o redacted/ --report report.json\n  scrim redact shot.png -o out.png --policy policy.toml"
+    )]
+    Redact(redact::Args),
+    /// Show what is installed: ONNX Runtime, the models and their versions.
+    Doctor {
+        /// Print as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure per-stage latency (p50/p95/p99) of the still-image pipeline on real frames.
+    Bench(bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let models = ModelDir::new(cli.models.clone().unwrap_or_else(models::default_model_dir));
+    let threads = cli.threads.unwrap_or_else(models::default_threads);
+    let result = match cli.command {
+        Command::Redact(args) => redact::run(args, &models, threads),
+        Command::Doctor { json } => doctor(&models, json),
+        Command::Bench(args) => bench::run(args, &models, threads),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("scrim: error: {e}");
+            ExitCode::from(match e.kind() {
+                scrim::ErrorKind::Usage => 2,
+                scrim::ErrorKind::ModelMissing => 3,
+                _ => 1,
+            })
+        }
+    }
+}
+
+fn doctor(models: &ModelDir, json: bool) -> scrim::Result<ExitCode> {
+    let inv = models::inventory(models);
+    let ok = inv.components.iter().all(|c| c.present)
+        && !inv.components[0].detail.starts_with("not loadable");
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&inv).expect("inventory serialises")
+        );
+    } else {
+        println!("model directory: {}", inv.model_dir.display());
+        for c in &inv.components {
+            println!(
+                "  [{}] {:<28} {}",
+                if c.present { "ok" } else { "!!" },
+                c.name,
+                c.detail
+            );
+        }
+        println!(
+            "redaction backend: cpu (rayon, {} threads)",
+            rayon::current_num_threads()
+        );
+        if !ok {
+            println!(
+                "some components are missing: run `{}`",
+                scrim::error::FETCH_COMMAND
+            );
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}

@@ -1,0 +1,186 @@
+//! `scrim redact`: screenshots in, redacted screenshots (plus report and preview) out.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use scrim::error::{Error, ErrorKind, Result};
+use scrim::models::ModelDir;
+use scrim::policy::Policy;
+use scrim::redact::StyleName;
+use scrim::report::{self, ImageReport, Report};
+use scrim::still::StillPipeline;
+use scrim::{imageio, Frame};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Input images (PNG, JPEG or WebP)
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Output file, or a directory when there are several inputs (created if missing)
+    #[arg(short, long, value_name = "OUTPUT")]
+    output: PathBuf,
+    /// Policy file (TOML); see assets/policy.example.toml
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Redaction style for every category (overrides the policy's default style)
+    #[arg(long, value_enum)]
+    style: Option<StyleName>,
+    /// Write a JSON report: per region its box, category, detector and confidence (never the text)
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Write a preview with every redaction outlined and labelled (a directory for several inputs)
+    #[arg(long, value_name = "FILE")]
+    preview: Option<PathBuf>,
+}
+
+pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
+    let mut policy = match &args.policy {
+        Some(p) => Policy::load(p)?,
+        None => Policy::default(),
+    };
+    if let Some(s) = args.style {
+        policy.redaction.default = s;
+        policy.redaction.per_category.clear();
+    }
+    let dir_mode = args.inputs.len() > 1 || args.output.is_dir();
+    let jobs = plan(&args, dir_mode)?;
+    let mut pipeline = StillPipeline::new(models, policy, threads)?;
+    let mut reports = Vec::new();
+    let mut failed = 0usize;
+    for (i, (input, output, preview)) in jobs.iter().enumerate() {
+        if dir_mode {
+            eprintln!("[{}/{}] {}", i + 1, jobs.len(), input.display());
+        }
+        match one(&mut pipeline, input, output, preview.as_deref()) {
+            Ok(rep) => {
+                let n = rep.regions.len();
+                eprintln!(
+                    "  {} -> {} ({} region{} redacted)",
+                    input.display(),
+                    output.display(),
+                    n,
+                    if n == 1 { "" } else { "s" }
+                );
+                reports.push(rep);
+            }
+            // Inference failures are not per-file problems: stop, write nothing more.
+            Err(e) if e.kind() == ErrorKind::Inference || e.kind() == ErrorKind::ModelMissing => {
+                return Err(e)
+            }
+            Err(e) if dir_mode => {
+                eprintln!("scrim: error: {e}");
+                failed += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(path) = &args.report {
+        let rep = Report {
+            scrim_version: env!("CARGO_PKG_VERSION"),
+            images: reports,
+        };
+        let json = serde_json::to_vec_pretty(&rep)
+            .map_err(|e| Error::new(ErrorKind::Output, e.to_string()))?;
+        imageio::write_atomic(path, &json)?;
+    }
+    if failed > 0 {
+        eprintln!(
+            "scrim: {failed} of {} inputs failed; their outputs were not written",
+            jobs.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+type Job = (PathBuf, PathBuf, Option<PathBuf>);
+
+/// Input -> output (and preview) paths, checked before any model is loaded.
+fn plan(args: &Args, dir_mode: bool) -> Result<Vec<Job>> {
+    let usage = |m: String| Error::new(ErrorKind::Usage, m);
+    if !dir_mode {
+        imageio::format_for(&args.output)?;
+        if let Some(p) = &args.preview {
+            imageio::format_for(p)?;
+        }
+        let input = &args.inputs[0];
+        if same_file(input, &args.output) {
+            return Err(usage(format!(
+                "output {} is the input; choose another name",
+                args.output.display()
+            )));
+        }
+        return Ok(vec![(
+            input.clone(),
+            args.output.clone(),
+            args.preview.clone(),
+        )]);
+    }
+    for d in std::iter::once(&args.output).chain(args.preview.as_ref()) {
+        if d.exists() && !d.is_dir() {
+            return Err(usage(format!(
+                "{} exists and is not a directory (several inputs need an output directory)",
+                d.display()
+            )));
+        }
+        std::fs::create_dir_all(d).map_err(|e| {
+            Error::new(
+                ErrorKind::Output,
+                format!("cannot create {}: {e}", d.display()),
+            )
+        })?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut jobs = Vec::new();
+    for input in &args.inputs {
+        let name = input
+            .file_name()
+            .ok_or_else(|| usage(format!("{} is not a file", input.display())))?;
+        let out = args.output.join(name);
+        if !seen.insert(out.clone()) {
+            return Err(usage(format!(
+                "two inputs are named {:?}; they would overwrite each other",
+                name
+            )));
+        }
+        if same_file(input, &out) {
+            return Err(usage(format!(
+                "output {} is the input; choose another directory",
+                out.display()
+            )));
+        }
+        let preview = args.preview.as_ref().map(|d| d.join(name));
+        jobs.push((input.clone(), out, preview));
+    }
+    Ok(jobs)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn one(
+    pipeline: &mut StillPipeline,
+    input: &Path,
+    output: &Path,
+    preview: Option<&Path>,
+) -> Result<ImageReport> {
+    let frame: Frame = imageio::load(input)?;
+    let r = pipeline.run(frame)?;
+    imageio::save(&r.frame, output)?;
+    if let Some(p) = preview {
+        imageio::save(&report::preview(&r.frame, &r.regions), p)?;
+    }
+    Ok(ImageReport::new(
+        input.to_path_buf(),
+        output.to_path_buf(),
+        &r.frame,
+        pipeline.backend(),
+        r.regions,
+        &r.times,
+        r.redact_time.as_secs_f64() * 1e3,
+    ))
+}

@@ -1,0 +1,24 @@
+//! scrim: find and redact what must not be seen in screenshots, screen shares and recordings.
+//!
+//! The still-image pipeline: [`imageio::load`] a [`Frame`], [`analyze::Analyzer`] finds
+//! [`region::Region`]s (OCR + [`classify`] + [`addressbar`]), a [`redact::Redactor`] covers them
+//! as the [`policy::Policy`] says, and [`report`] tells a person what was done.
+
+pub mod addressbar;
+pub mod analyze;
+pub mod classify;
+pub mod error;
+pub mod font;
+pub mod frame;
+pub mod imageio;
+pub mod models;
+pub mod ocr;
+pub mod policy;
+pub mod redact;
+pub mod region;
+pub mod report;
+pub mod resize;
+pub mod still;
+
+pub use error::{Error, ErrorKind, Result};
+pub use frame::{Frame, Rect};

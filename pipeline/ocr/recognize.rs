@@ -1,0 +1,279 @@
+//! Text recognition with a CTC network: each crop is scaled to 48 px high; the model emits one
+//! class distribution per 8 px column ("time step"). Collapsing repeats and blanks gives the text,
+//! and the time steps each character came from give its horizontal position.
+
+use fast_image_resize::Resizer;
+use ndarray::Array4;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use super::{TextBox, TextLine, TextRecognizer};
+use crate::error::{Error, ErrorKind, Result};
+use crate::frame::Frame;
+use crate::models::{self, ModelDir};
+use crate::resize::resize_rgba;
+
+const INPUT_HEIGHT: u32 = 48;
+/// Input pixels per output time step.
+const STEP: f32 = 8.0;
+/// Widest crop fed to the model. A longer line is squeezed (still readable well past 100:1).
+const MAX_INPUT_WIDTH: u32 = 4800;
+/// Crops per batch; sorted by width, so padding is small.
+const BATCH: usize = 8;
+
+pub struct CtcRecognizer {
+    session: Session,
+    resizer: Resizer,
+    /// Class `i` (1-based) is `alphabet[i - 1]`; class 0 is the CTC blank.
+    alphabet: Vec<char>,
+}
+
+impl CtcRecognizer {
+    pub fn new(models: &ModelDir, threads: usize) -> Result<Self> {
+        let dict_path = models.file(models::OCR_DICT)?;
+        let dict = std::fs::read_to_string(&dict_path).map_err(|e| {
+            Error::new(
+                ErrorKind::ModelMissing,
+                format!("cannot read {}: {e}", dict_path.display()),
+            )
+            .with_path(&dict_path)
+        })?;
+        let mut alphabet: Vec<char> = dict
+            .lines()
+            .map(|l| l.chars().next().unwrap_or(' '))
+            .collect();
+        // PP-OCR appends the space as the last class.
+        alphabet.push(' ');
+        let session = models::open_session(models, models::OCR_REC_MODEL, threads)?;
+        Ok(CtcRecognizer {
+            session,
+            resizer: Resizer::new(),
+            alphabet,
+        })
+    }
+
+    fn run_batch(
+        &mut self,
+        frame: &Frame,
+        boxes: &[TextBox],
+        idx: &[usize],
+        out: &mut [Option<TextLine>],
+    ) -> Result<()> {
+        let widths: Vec<u32> = idx
+            .iter()
+            .map(|&i| {
+                let r = boxes[i].rect;
+                let w = (INPUT_HEIGHT as f32 * r.w as f32 / r.h.max(1) as f32).round() as u32;
+                w.clamp(STEP as u32, MAX_INPUT_WIDTH)
+            })
+            .collect();
+        let max_w = widths
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(STEP as u32)
+            .next_multiple_of(STEP as u32);
+        let (n, hh, ww) = (idx.len(), INPUT_HEIGHT as usize, max_w as usize);
+        // Zero after normalisation = mid grey: PaddleOCR's right padding.
+        let mut input = Array4::<f32>::zeros((n, 3, hh, ww));
+        for (k, &i) in idx.iter().enumerate() {
+            let rgba = resize_rgba(
+                &mut self.resizer,
+                frame,
+                boxes[i].rect,
+                widths[k],
+                INPUT_HEIGHT,
+            )?;
+            let wk = widths[k] as usize;
+            for y in 0..hh {
+                for x in 0..wk {
+                    let p = &rgba[(y * wk + x) * 4..];
+                    // BGR, scaled to [-1, 1]
+                    input[[k, 0, y, x]] = p[2] as f32 / 127.5 - 1.0;
+                    input[[k, 1, y, x]] = p[1] as f32 / 127.5 - 1.0;
+                    input[[k, 2, y, x]] = p[0] as f32 / 127.5 - 1.0;
+                }
+            }
+        }
+        let tensor = TensorRef::from_array_view(&input).map_err(Error::inference)?;
+        let outputs = self
+            .session
+            .run(ort::inputs![tensor])
+            .map_err(Error::inference)?;
+        let (shape, data) = outputs[0]
+            .try_extract_tensor::<f32>()
+            .map_err(Error::inference)?;
+        let dims: Vec<i64> = shape.iter().copied().collect();
+        if dims.len() != 3 || dims[0] as usize != n {
+            return Err(Error::inference(format!(
+                "unexpected recognition output shape {dims:?}"
+            )));
+        }
+        let (t_all, classes) = (dims[1] as usize, dims[2] as usize);
+        if classes != self.alphabet.len() + 1 {
+            return Err(Error::inference(format!(
+                "recognition model has {classes} classes but the dictionary {} (model and dictionary do not match)",
+                self.alphabet.len() + 1
+            )));
+        }
+        let step = ww as f32 / t_all as f32;
+        for (k, &i) in idx.iter().enumerate() {
+            let steps = ((widths[k] as f32 / step).ceil() as usize).min(t_all);
+            let probs = &data[k * t_all * classes..(k * t_all + steps) * classes];
+            let d = ctc_decode(probs, classes, &self.alphabet);
+            let r = boxes[i].rect;
+            // time step -> input column -> frame x
+            let sx = r.w as f32 / widths[k] as f32;
+            let chars = d
+                .spans
+                .iter()
+                .map(|&(a, b)| (r.x as f32 + a * step * sx, r.x as f32 + b * step * sx))
+                .collect();
+            out[i] = Some(TextLine {
+                rect: r,
+                text: d.text,
+                chars,
+                confidence: d.confidence,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl TextRecognizer for CtcRecognizer {
+    fn recognize(&mut self, frame: &Frame, boxes: &[TextBox]) -> Result<Vec<TextLine>> {
+        let mut order: Vec<usize> = (0..boxes.len())
+            .filter(|&i| !boxes[i].rect.is_empty())
+            .collect();
+        order.sort_by(|&a, &b| {
+            let ra = boxes[a].rect.w as f32 / boxes[a].rect.h.max(1) as f32;
+            let rb = boxes[b].rect.w as f32 / boxes[b].rect.h.max(1) as f32;
+            ra.total_cmp(&rb)
+        });
+        let mut out: Vec<Option<TextLine>> = vec![None; boxes.len()];
+        for chunk in order.chunks(BATCH) {
+            self.run_batch(frame, boxes, chunk, &mut out)?;
+        }
+        Ok(out
+            .into_iter()
+            .zip(boxes)
+            .map(|(l, b)| {
+                l.unwrap_or(TextLine {
+                    rect: b.rect,
+                    text: String::new(),
+                    chars: vec![],
+                    confidence: 0.0,
+                })
+            })
+            .collect())
+    }
+}
+
+/// Greedy CTC decoding result: text, per-character span in time steps, mean confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    /// `[start, end)` in time steps for each character of `text`.
+    pub spans: Vec<(f32, f32)>,
+    pub confidence: f32,
+}
+
+/// Greedy CTC decode of `probs` (`steps x classes`, row-major). Class 0 is blank; class `i` is
+/// `alphabet[i-1]`. A character's span runs from the middle of the gap before its first step to
+/// the middle of the gap after its last, so adjacent spans tile the line without holes.
+pub fn ctc_decode(probs: &[f32], classes: usize, alphabet: &[char]) -> Decoded {
+    let steps = probs.len() / classes;
+    let mut runs: Vec<(char, usize, usize, f32)> = Vec::new(); // char, first step, last step, prob
+    let mut prev = 0usize;
+    for t in 0..steps {
+        let row = &probs[t * classes..(t + 1) * classes];
+        let (best, p) =
+            row.iter().enumerate().fold(
+                (0, f32::MIN),
+                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
+            );
+        if best != 0 {
+            if best == prev {
+                if let Some(last) = runs.last_mut() {
+                    last.2 = t;
+                    last.3 = last.3.max(p);
+                }
+            } else if let Some(&c) = alphabet.get(best - 1) {
+                runs.push((c, t, t, p));
+            }
+        }
+        prev = best;
+    }
+    let mut spans = Vec::with_capacity(runs.len());
+    for (k, r) in runs.iter().enumerate() {
+        let start = if k == 0 {
+            // the first glyph starts up to a step before its first activation
+            (r.1 as f32 - 1.0).max(0.0)
+        } else {
+            (runs[k - 1].2 as f32 + 1.0 + r.1 as f32) / 2.0
+        };
+        let end = if k + 1 == runs.len() {
+            (r.2 as f32 + 2.0).min(steps as f32)
+        } else {
+            (r.2 as f32 + 1.0 + runs[k + 1].1 as f32) / 2.0
+        };
+        spans.push((start, end.max(start)));
+    }
+    let confidence = if runs.is_empty() {
+        0.0
+    } else {
+        runs.iter().map(|r| r.3).sum::<f32>() / runs.len() as f32
+    };
+    Decoded {
+        text: runs.iter().map(|r| r.0).collect(),
+        spans,
+        confidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn onehot(seq: &[usize], classes: usize) -> Vec<f32> {
+        let mut v = vec![0.0; seq.len() * classes];
+        for (t, &c) in seq.iter().enumerate() {
+            v[t * classes + c] = 0.9;
+        }
+        v
+    }
+
+    #[test]
+    fn collapses_repeats_and_blanks() {
+        let alphabet = ['a', 'b', ' '];
+        // a a _ a b b _ _  ->  "aab"
+        let d = ctc_decode(&onehot(&[1, 1, 0, 1, 2, 2, 0, 0], 4), 4, &alphabet);
+        assert_eq!(d.text, "aab");
+        assert_eq!(d.spans.len(), 3);
+        assert!((d.confidence - 0.9).abs() < 1e-6);
+        // spans are ordered and do not overlap
+        for w in d.spans.windows(2) {
+            assert!(w[0].1 <= w[1].0 + 1e-6, "{:?}", d.spans);
+        }
+        assert_eq!(d.spans[0].0, 0.0);
+    }
+
+    #[test]
+    fn positions_follow_time_steps() {
+        let alphabet = ['x', 'y', ' '];
+        // x at step 2, y at step 10
+        let mut seq = vec![0; 14];
+        seq[2] = 1;
+        seq[10] = 2;
+        let d = ctc_decode(&onehot(&seq, 4), 4, &alphabet);
+        assert_eq!(d.text, "xy");
+        assert_eq!(d.spans[0], (1.0, 6.5));
+        assert_eq!(d.spans[1], (6.5, 12.0));
+    }
+
+    #[test]
+    fn empty_input_decodes_to_nothing() {
+        let d = ctc_decode(&[], 4, &['a', 'b', ' ']);
+        assert!(d.text.is_empty() && d.spans.is_empty() && d.confidence == 0.0);
+    }
+}

@@ -1,0 +1,47 @@
+//! Redaction styles and the [`Redactor`] seam. [`CpuRedactor`] is the reference implementation;
+//! the GPU path implements the same trait and must give the same picture.
+
+mod cpu;
+
+pub use cpu::CpuRedactor;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::frame::{Frame, Rect};
+
+/// How a region is made unreadable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "style", rename_all = "kebab-case")]
+pub enum Style {
+    /// Irreversible: every pixel replaced by one colour.
+    Solid { color: [u8; 3] },
+    /// Irreversible when blocks are at least a glyph high: each block becomes its mean colour.
+    Mosaic { block: u32 },
+    /// Box blur approximating a Gaussian (three passes). For backgrounds, not for text:
+    /// a light blur of text can be reversed.
+    Blur { radius: u32 },
+}
+
+/// The names used on the command line and in the policy file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum StyleName {
+    Solid,
+    Mosaic,
+    Blur,
+}
+
+/// One region and the style to apply there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Redaction {
+    pub rect: Rect,
+    pub style: Style,
+}
+
+/// Applies redactions to a frame in place, in order.
+pub trait Redactor {
+    /// Backend name for reports ("cpu", "gpu: <adapter>").
+    fn backend(&self) -> String;
+    fn apply(&mut self, frame: &mut Frame, redactions: &[Redaction]) -> Result<()>;
+}

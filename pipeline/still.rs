@@ -1,0 +1,78 @@
+//! The still-image pipeline: analyse a frame, then redact what the policy says, as one call.
+//! Models are loaded once, so a directory of screenshots pays the start-up cost once.
+
+use std::time::{Duration, Instant};
+
+use crate::analyze::{Analyzer, StageTimes};
+use crate::classify::Classifier;
+use crate::error::Result;
+use crate::frame::Frame;
+use crate::models::ModelDir;
+use crate::ocr::{CtcRecognizer, DbDetector, Ocr};
+use crate::policy::Policy;
+use crate::redact::{CpuRedactor, Redaction, Redactor};
+use crate::region::Region;
+
+pub struct StillPipeline {
+    analyzer: Analyzer,
+    redactor: Box<dyn Redactor>,
+    policy: Policy,
+}
+
+/// A redacted frame and what was done to it.
+pub struct Redacted {
+    pub frame: Frame,
+    pub regions: Vec<Region>,
+    pub times: StageTimes,
+    pub redact_time: Duration,
+}
+
+impl StillPipeline {
+    /// Loads the OCR models from `models`; fails with `ModelMissing` (naming the fetch command)
+    /// if they are not installed.
+    pub fn new(models: &ModelDir, policy: Policy, threads: usize) -> Result<Self> {
+        let ocr = Ocr {
+            detector: Box::new(DbDetector::new(models, threads)?),
+            recognizer: Box::new(CtcRecognizer::new(models, threads)?),
+        };
+        Ok(Self::with_parts(
+            Analyzer::new(ocr, Classifier::new(policy.classifier.clone())),
+            Box::new(CpuRedactor),
+            policy,
+        ))
+    }
+
+    pub fn with_parts(analyzer: Analyzer, redactor: Box<dyn Redactor>, policy: Policy) -> Self {
+        StillPipeline {
+            analyzer,
+            redactor,
+            policy,
+        }
+    }
+
+    pub fn backend(&self) -> String {
+        self.redactor.backend()
+    }
+
+    /// Analyses and redacts. Any analysis failure is an error: no frame comes out of a failed
+    /// analysis (fail closed).
+    pub fn run(&mut self, mut frame: Frame) -> Result<Redacted> {
+        let analysis = self.analyzer.analyze(&frame)?;
+        let redactions: Vec<Redaction> = analysis
+            .regions
+            .iter()
+            .map(|r| Redaction {
+                rect: r.rect,
+                style: self.policy.redaction.style_for(r.category, r.rect.h),
+            })
+            .collect();
+        let t = Instant::now();
+        self.redactor.apply(&mut frame, &redactions)?;
+        Ok(Redacted {
+            frame,
+            regions: analysis.regions,
+            times: analysis.times,
+            redact_time: t.elapsed(),
+        })
+    }
+}
