@@ -9,8 +9,9 @@ use crate::classify::hosts;
 use crate::frame::{Frame, Rect};
 use crate::ocr::TextLine;
 
-/// Colour distance under which two pixels are "the same field".
-const TOLERANCE: i32 = 18;
+/// Colour distance under which two pixels are "the same field". Chromium's light omnibox
+/// (#f1f3f4) sits on a white toolbar: 14 levels apart, so this must be tighter than that.
+const TOLERANCE: i32 = 8;
 
 fn close(a: [u8; 4], b: [u8; 4]) -> bool {
     (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= TOLERANCE)
@@ -23,9 +24,7 @@ fn dominant_colour(frame: &Frame, r: Rect) -> [u8; 4] {
         for x in (r.x..r.right()).step_by(2) {
             let p = frame.pixel(x, y);
             // quantise lightly so anti-aliasing noise does not split the vote
-            *counts
-                .entry([p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8])
-                .or_default() += 1;
+            *counts.entry([p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8]).or_default() += 1;
         }
     }
     let best = counts
@@ -51,10 +50,7 @@ pub fn is_urlish(text: &str) -> bool {
     text.split_whitespace().any(|w| {
         let w = w.trim_matches(|c: char| "\"'()<>[],;".contains(c));
         if let Some((scheme, _)) = w.split_once("://") {
-            return !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+            return !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
         }
         let host = w.split(['/', '?', '#']).next().unwrap_or("");
         let (host, port) = host.split_once(':').unwrap_or((host, ""));
@@ -77,13 +73,17 @@ pub fn find_address_bars(frame: &Frame, lines: &[TextLine]) -> Vec<Rect> {
         if bars.iter().any(|b| b.overlaps(r)) {
             continue;
         }
-        bars.push(field_around(frame, r));
+        if let Some(field) = field_around(frame, r) {
+            bars.push(field);
+        }
     }
     bars
 }
 
-/// Walks out from a text box to the edges of the input field around it.
-fn field_around(frame: &Frame, text: Rect) -> Rect {
+/// Walks out from a text box to the edges of the input field around it. `None` when the text
+/// does not sit in a field: the colour runs on vertically (a terminal, a page) or spans the
+/// whole width (a header bar) — an address bar is a bounded box inside a toolbar.
+fn field_around(frame: &Frame, text: Rect) -> Option<Rect> {
     let bounds = frame.bounds();
     let bg = dominant_colour(frame, text);
     let h = text.h.max(1);
@@ -112,20 +112,26 @@ fn field_around(frame: &Frame, text: Rect) -> Rect {
     let right = walk(text.right() as i64 - 1, 1, frame.width() as i64);
     // Vertically: from the text box outwards, while the column left of the text is field-coloured.
     let probe_x = text.x.saturating_sub(2).max(left);
+    let reach = h * 2;
     let mut top = text.y;
-    while top > 0 && text.y - top < h * 2 && close(frame.pixel(probe_x, top - 1), bg) {
+    while top > 0 && text.y - top < reach && close(frame.pixel(probe_x, top - 1), bg) {
         top -= 1;
     }
     let mut bottom = text.bottom();
-    while bottom < frame.height()
-        && bottom - text.bottom() < h * 2
-        && close(frame.pixel(probe_x, bottom), bg)
-    {
+    while bottom < frame.height() && bottom - text.bottom() < reach && close(frame.pixel(probe_x, bottom), bg) {
         bottom += 1;
+    }
+    let bounded_vertically =
+        top > 0 && text.y - top < reach && bottom < frame.height() && bottom - text.bottom() < reach;
+    // a header bar runs edge to edge; an omnibox leaves room for buttons on both sides
+    let margin = frame.width() / 50;
+    let spans_width = left <= margin && right + 1 + margin >= frame.width();
+    if !bounded_vertically || spans_width {
+        return None;
     }
     let field = Rect::new(left, top, right + 1 - left, bottom - top);
     // Never smaller than the text itself, padded past anti-aliased field corners.
-    field.union(text).pad(3, 2, bounds)
+    Some(field.union(text).pad(3, 2, bounds))
 }
 
 #[cfg(test)]
@@ -175,10 +181,7 @@ mod tests {
         let f = toolbar();
         let bars = find_address_bars(
             &f,
-            &[line(
-                Rect::new(136, 48, 270, 20),
-                "intranet.corp.example/path?x=1",
-            )],
+            &[line(Rect::new(136, 48, 270, 20), "intranet.corp.example/path?x=1")],
         );
         assert_eq!(bars.len(), 1);
         let b = bars[0];
@@ -189,15 +192,15 @@ mod tests {
     #[test]
     fn ignores_non_url_text_and_lines_low_on_the_page() {
         let f = toolbar();
-        assert!(
-            find_address_bars(&f, &[line(Rect::new(136, 48, 270, 20), "Service health")])
-                .is_empty()
-        );
-        assert!(find_address_bars(
-            &f,
-            &[line(Rect::new(136, 250, 270, 20), "intranet.corp.example/")]
-        )
-        .is_empty());
+        assert!(find_address_bars(&f, &[line(Rect::new(136, 48, 270, 20), "Service health")]).is_empty());
+        assert!(find_address_bars(&f, &[line(Rect::new(136, 250, 270, 20), "intranet.corp.example/")]).is_empty());
+    }
+
+    #[test]
+    fn text_on_a_plain_background_is_not_a_field() {
+        // a terminal: URL-looking text on an endless black background
+        let f = Frame::filled(800, 300, [0, 0, 0, 255]).unwrap();
+        assert!(find_address_bars(&f, &[line(Rect::new(10, 20, 300, 18), "curl http://x.corp.example/")]).is_empty());
     }
 
     #[test]

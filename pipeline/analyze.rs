@@ -75,11 +75,7 @@ impl Analyzer {
             recognize: t2 - t1,
             classify: t2.elapsed(),
         };
-        Ok(Analysis {
-            regions,
-            lines,
-            times,
-        })
+        Ok(Analysis { regions, lines, times })
     }
 
     /// Findings of the classifier plus geometry-based detectors, as padded boxes.
@@ -110,12 +106,7 @@ impl Analyzer {
                 });
             }
         }
-        if self
-            .classifier
-            .config()
-            .enabled
-            .contains(&Category::AddressBar)
-        {
+        if self.classifier.config().enabled.contains(&Category::AddressBar) {
             for rect in addressbar::find_address_bars(frame, lines) {
                 regions.push(Region {
                     rect,
@@ -169,9 +160,7 @@ fn labelled_names(lines: &[TextLine]) -> Vec<(Rect, f32)> {
         // the column below: left-aligned with the header, within ~30 rows
         let tol = lr.h.max(12);
         for l in lines.iter().filter(|l| {
-            l.rect.y >= lr.bottom()
-                && l.rect.y <= lr.bottom() + 30 * lr.h.max(10)
-                && l.rect.x.abs_diff(lr.x) <= tol
+            l.rect.y >= lr.bottom() && l.rect.y <= lr.bottom() + 30 * lr.h.max(10) && l.rect.x.abs_diff(lr.x) <= tol
         }) {
             if looks_like_person_name(&l.text) {
                 out.push((l.rect, l.confidence));
@@ -196,11 +185,7 @@ mod tests {
     struct Script(Vec<(Rect, &'static str)>);
     impl TextDetector for Script {
         fn detect(&mut self, _: &Frame) -> Result<Vec<TextBox>> {
-            Ok(self
-                .0
-                .iter()
-                .map(|&(rect, _)| TextBox { rect, score: 1.0 })
-                .collect())
+            Ok(self.0.iter().map(|&(rect, _)| TextBox { rect, score: 1.0 }).collect())
         }
     }
     impl TextRecognizer for Script {
@@ -212,12 +197,7 @@ mod tests {
                     let n = text.chars().count().max(1) as f32;
                     let cw = b.rect.w as f32 / n;
                     let chars = (0..text.chars().count())
-                        .map(|i| {
-                            (
-                                b.rect.x as f32 + i as f32 * cw,
-                                b.rect.x as f32 + (i + 1) as f32 * cw,
-                            )
-                        })
+                        .map(|i| (b.rect.x as f32 + i as f32 * cw, b.rect.x as f32 + (i + 1) as f32 * cw))
                         .collect();
                     TextLine {
                         rect: b.rect,
@@ -252,11 +232,7 @@ mod tests {
         let a = analyzer(vec![(Rect::new(100, 150, 400, 20), text)])
             .analyze(&frame)
             .unwrap();
-        let email: Vec<_> = a
-            .regions
-            .iter()
-            .filter(|r| r.category == Category::Email)
-            .collect();
+        let email: Vec<_> = a.regions.iter().filter(|r| r.category == Category::Email).collect();
         assert_eq!(email.len(), 1);
         let r = email[0].rect;
         // the e-mail starts at char 13 (x = 230); its box must not reach back into "Work e-mail"

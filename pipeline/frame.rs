@@ -44,11 +44,7 @@ impl Frame {
                 ),
             ));
         }
-        Ok(Frame {
-            width,
-            height,
-            data,
-        })
+        Ok(Frame { width, height, data })
     }
 
     /// A frame filled with one colour.
@@ -83,12 +79,7 @@ impl Frame {
 
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = (y as usize * self.width as usize + x as usize) * 4;
-        [
-            self.data[i],
-            self.data[i + 1],
-            self.data[i + 2],
-            self.data[i + 3],
-        ]
+        [self.data[i], self.data[i + 1], self.data[i + 2], self.data[i + 3]]
     }
 
     /// Bytes of one row.
@@ -99,9 +90,7 @@ impl Frame {
 }
 
 /// An axis-aligned rectangle in frame pixels; `x + w` and `y + h` are exclusive.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rect {
     pub x: u32,
     pub y: u32,
@@ -177,10 +166,7 @@ impl Rect {
     }
 
     pub fn contains(&self, other: Rect) -> bool {
-        other.x >= self.x
-            && other.y >= self.y
-            && other.right() <= self.right()
-            && other.bottom() <= self.bottom()
+        other.x >= self.x && other.y >= self.y && other.right() <= self.right() && other.bottom() <= self.bottom()
     }
 
     /// Grown by `dx`/`dy` on each side and clipped to `bounds`.
@@ -205,14 +191,8 @@ mod tests {
 
     #[test]
     fn frame_rejects_bad_sizes() {
-        assert_eq!(
-            Frame::new(0, 5, vec![]).unwrap_err().kind(),
-            ErrorKind::BadInput
-        );
-        assert_eq!(
-            Frame::new(2, 2, vec![0; 15]).unwrap_err().kind(),
-            ErrorKind::BadInput
-        );
+        assert_eq!(Frame::new(0, 5, vec![]).unwrap_err().kind(), ErrorKind::BadInput);
+        assert_eq!(Frame::new(2, 2, vec![0; 15]).unwrap_err().kind(), ErrorKind::BadInput);
         assert_eq!(
             Frame::new(MAX_SIDE + 1, 1, vec![]).unwrap_err().kind(),
             ErrorKind::BadInput
@@ -223,28 +203,14 @@ mod tests {
     #[test]
     fn rect_geometry() {
         let b = Rect::new(0, 0, 100, 50);
-        assert_eq!(
-            Rect::new(95, 45, 10, 10).pad(2, 2, b),
-            Rect::new(93, 43, 7, 7)
-        );
-        assert_eq!(
-            Rect::new(0, 0, 10, 10).pad(5, 5, b),
-            Rect::new(0, 0, 15, 15)
-        );
-        assert_eq!(
-            Rect::new(0, 0, 10, 10)
-                .intersect(Rect::new(20, 20, 5, 5))
-                .area(),
-            0
-        );
+        assert_eq!(Rect::new(95, 45, 10, 10).pad(2, 2, b), Rect::new(93, 43, 7, 7));
+        assert_eq!(Rect::new(0, 0, 10, 10).pad(5, 5, b), Rect::new(0, 0, 15, 15));
+        assert_eq!(Rect::new(0, 0, 10, 10).intersect(Rect::new(20, 20, 5, 5)).area(), 0);
         assert_eq!(
             Rect::new(0, 0, 10, 10).union(Rect::new(20, 20, 5, 5)),
             Rect::new(0, 0, 25, 25)
         );
-        assert_eq!(
-            Rect::from_corners_f(-3.2, 1.5, 10.1, 2.2, b),
-            Rect::new(0, 1, 11, 2)
-        );
+        assert_eq!(Rect::from_corners_f(-3.2, 1.5, 10.1, 2.2, b), Rect::new(0, 1, 11, 2));
         assert!(b.contains(Rect::new(10, 10, 90, 40)));
         assert!(!b.contains(Rect::new(10, 10, 91, 40)));
     }

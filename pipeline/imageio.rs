@@ -93,27 +93,21 @@ pub fn encode(frame: &Frame, format: ImageFormat) -> Result<Vec<u8>> {
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed to disk, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err = |what: &str, e: std::io::Error| {
-        Error::new(ErrorKind::Output, format!("cannot {what}: {e}")).with_path(path)
-    };
+    let err =
+        |what: &str, e: std::io::Error| Error::new(ErrorKind::Output, format!("cannot {what}: {e}")).with_path(path);
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| {
-        Error::new(ErrorKind::Usage, "output path has no file name").with_path(path)
-    })?;
-    let tmp: PathBuf = dir.join(format!(
-        ".{}.scrim-{}.part",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::new(ErrorKind::Usage, "output path has no file name").with_path(path))?;
+    let tmp: PathBuf = dir.join(format!(".{}.scrim-{}.part", name.to_string_lossy(), std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp).map_err(|e| err("create the output", e))?;
         f.write_all(bytes)
             .map_err(|e| err("write the output (disk full?)", e))?;
-        f.sync_all()
-            .map_err(|e| err("flush the output to disk", e))?;
+        f.sync_all().map_err(|e| err("flush the output to disk", e))?;
         std::fs::rename(&tmp, path).map_err(|e| err("move the output into place", e))
     })();
     if result.is_err() {
@@ -160,9 +154,7 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert!(names
-            .iter()
-            .all(|n| !n.to_string_lossy().ends_with(".part")));
+        assert!(names.iter().all(|n| !n.to_string_lossy().ends_with(".part")));
     }
 
     #[test]
@@ -174,10 +166,7 @@ mod tests {
             let back = decode(&bytes).unwrap();
             assert_eq!((back.width(), back.height()), (16, 9));
         }
-        assert_eq!(
-            format_for(Path::new("x.gif")).unwrap_err().kind(),
-            ErrorKind::Usage
-        );
+        assert_eq!(format_for(Path::new("x.gif")).unwrap_err().kind(), ErrorKind::Usage);
     }
 
     #[test]

@@ -65,8 +65,7 @@ impl ModelDir {
     }
 }
 
-static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> =
-    OnceLock::new();
+static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
 
 /// Loads ONNX Runtime once per process through `ort::init_from`, the non-panicking path.
 /// The first caller's library path wins; later callers share the same environment.
@@ -74,13 +73,10 @@ pub fn runtime(models: &ModelDir) -> Result<&'static ort::environment::Environme
     let lib = models.ort_library();
     let r = RUNTIME.get_or_init(|| {
         if !lib.is_file() {
-            return Err(format!(
-                "ONNX Runtime library not found at {}",
-                lib.display()
-            ));
+            return Err(format!("ONNX Runtime library not found at {}", lib.display()));
         }
-        let builder = ort::init_from(&lib)
-            .map_err(|e| format!("cannot load ONNX Runtime from {}: {e}", lib.display()))?;
+        let builder =
+            ort::init_from(&lib).map_err(|e| format!("cannot load ONNX Runtime from {}: {e}", lib.display()))?;
         builder
             .with_name("scrim")
             .build()
@@ -90,10 +86,7 @@ pub fn runtime(models: &ModelDir) -> Result<&'static ort::environment::Environme
         Ok(env) => Ok(env),
         Err(msg) => Err(Error::new(
             ErrorKind::ModelMissing,
-            format!(
-                "{msg}; run `{}` or set ORT_DYLIB_PATH",
-                crate::error::FETCH_COMMAND
-            ),
+            format!("{msg}; run `{}` or set ORT_DYLIB_PATH", crate::error::FETCH_COMMAND),
         )
         .with_path(lib)),
     }
@@ -119,17 +112,13 @@ pub fn open_session(models: &ModelDir, name: &str, threads: usize) -> Result<Ses
     let builder = builder
         .with_optimization_level(GraphOptimizationLevel::All)
         .map_err(|e| err(&e))?;
-    let mut builder = builder
-        .with_intra_threads(threads.max(1))
-        .map_err(|e| err(&e))?;
+    let mut builder = builder.with_intra_threads(threads.max(1)).map_err(|e| err(&e))?;
     builder.commit_from_file(&path).map_err(|e| err(&e))
 }
 
 /// Number of threads inference uses by default: all cores.
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
 }
 
 /// One line per installed component, for `scrim doctor`.

@@ -60,9 +60,7 @@ struct IpSection {
 
 impl Default for IpSection {
     fn default() -> Self {
-        IpSection {
-            redact_public: true,
-        }
+        IpSection { redact_public: true }
     }
 }
 
@@ -157,17 +155,11 @@ impl Policy {
         if file.hosts.replace_default_public_domains {
             p.classifier.public_domains.clear();
         } else {
-            p.classifier.public_domains = hosts::DEFAULT_PUBLIC_DOMAINS
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
+            p.classifier.public_domains = hosts::DEFAULT_PUBLIC_DOMAINS.iter().map(|s| s.to_string()).collect();
         }
-        p.classifier.public_domains.extend(
-            file.hosts
-                .public_domains
-                .iter()
-                .map(|d| d.to_ascii_lowercase()),
-        );
+        p.classifier
+            .public_domains
+            .extend(file.hosts.public_domains.iter().map(|d| d.to_ascii_lowercase()));
         p.classifier.internal_domains = file
             .hosts
             .internal_domains
@@ -212,7 +204,10 @@ impl Policy {
             if *b.get_ref() < 8 {
                 return Err(policy_error(
                     origin,
-                    format!("line {}: mosaic_block must be at least 8 px (smaller blocks can leave text readable)", line_of(src, b.span().start)),
+                    format!(
+                        "line {}: mosaic_block must be at least 8 px (smaller blocks can leave text readable)",
+                        line_of(src, b.span().start)
+                    ),
                 ));
             }
             p.redaction.mosaic_block = *b.get_ref();
@@ -240,10 +235,7 @@ mod tests {
     #[test]
     fn example_policy_parses() {
         let p = Policy::parse(include_str!("../assets/policy.example.toml"), "example").unwrap();
-        assert!(p
-            .classifier
-            .internal_domains
-            .contains(&"acme.com".to_string()));
+        assert!(p.classifier.internal_domains.contains(&"acme.com".to_string()));
         assert!(!p.classifier.custom.is_empty());
     }
 
@@ -276,9 +268,6 @@ mod tests {
     #[test]
     fn mosaic_blocks_grow_with_text() {
         let p = Policy::parse("[redaction]\nstyle = \"mosaic\"\nmosaic_block = 10\n", "p").unwrap();
-        assert_eq!(
-            p.redaction.style_for(Category::Email, 30),
-            Style::Mosaic { block: 30 }
-        );
+        assert_eq!(p.redaction.style_for(Category::Email, 30), Style::Mosaic { block: 30 });
     }
 }

@@ -125,9 +125,7 @@ pub fn preview(redacted: &Frame, regions: &[Region]) -> Frame {
                 put(&mut out, x, y, c);
             }
         }
-        font::draw_text(label, b.x + 2, ly + 2, 1, |x, y| {
-            put(&mut out, x, y, [255, 255, 255])
-        });
+        font::draw_text(label, b.x + 2, ly + 2, 1, |x, y| put(&mut out, x, y, [255, 255, 255]));
     }
     out
 }

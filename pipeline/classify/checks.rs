@@ -36,11 +36,7 @@ pub fn iban_valid(s: &str) -> bool {
         return false;
     }
     let b = s.as_bytes();
-    if !(b[0].is_ascii_alphabetic()
-        && b[1].is_ascii_alphabetic()
-        && b[2].is_ascii_digit()
-        && b[3].is_ascii_digit())
-    {
+    if !(b[0].is_ascii_alphabetic() && b[1].is_ascii_alphabetic() && b[2].is_ascii_digit() && b[3].is_ascii_digit()) {
         return false;
     }
     let rearranged = s[4..].chars().chain(s[..4].chars());

@@ -81,14 +81,12 @@ const GENERIC_TLDS: &[&str] = &[
 
 /// File-name endings that would otherwise pass for a two-label host ("settings.py").
 const FILE_EXTENSIONS: &[&str] = &[
-    "py", "rs", "go", "js", "ts", "md", "sh", "rb", "pl", "cc", "cs", "kt", "hs", "ml", "ps", "so",
-    "mk", "am", "in", "txt", "csv", "json", "yaml", "yml", "toml", "ini", "cfg", "conf", "log",
-    "lock", "xml", "html", "htm", "css", "png", "jpg", "gif", "pdf", "doc", "zip", "gz", "tar",
-    "c", "h", "java", "php", "sql", "env", "pem", "key", "crt", "exe", "dll", "bin", "tf", "jsx",
-    "tsx", "vue", "swift", "mp4", "rst", "bak", "tmp", "db",
+    "py", "rs", "go", "js", "ts", "md", "sh", "rb", "pl", "cc", "cs", "kt", "hs", "ml", "ps", "so", "mk", "am", "in",
+    "txt", "csv", "json", "yaml", "yml", "toml", "ini", "cfg", "conf", "log", "lock", "xml", "html", "htm", "css",
+    "png", "jpg", "gif", "pdf", "doc", "zip", "gz", "tar", "c", "h", "java", "php", "sql", "env", "pem", "key", "crt",
+    "exe", "dll", "bin", "tf", "jsx", "tsx", "vue", "swift", "mp4", "rst", "bak", "tmp", "db",
     // English words that are also country codes: "done.It" is a sentence with a lost space.
-    "me", "at", "it", "is", "to", "do", "no", "as", "be", "by", "my", "us", "st", "id", "vs", "on",
-    "or", "an",
+    "me", "at", "it", "is", "to", "do", "no", "as", "be", "by", "my", "us", "st", "id", "vs", "on", "or", "an",
 ];
 
 /// The public allowlist shipped by default: hosts under these are readable. A policy adds to it.
@@ -140,7 +138,7 @@ pub fn looks_like_host(name: &str, in_url: bool) -> bool {
     }
     if labels
         .iter()
-        .any(|l| l.starts_with('-') || l.ends_with('-'))
+        .any(|l| l.starts_with('-') || l.ends_with('-') || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
     {
         return false;
     }
@@ -160,11 +158,7 @@ pub fn looks_like_host(name: &str, in_url: bool) -> bool {
 
 /// Internal unless under a public domain; names under a configured internal domain are always
 /// internal, even if an allowlist entry would also match.
-pub fn is_internal_host(
-    name: &str,
-    internal_domains: &[String],
-    public_domains: &[String],
-) -> bool {
+pub fn is_internal_host(name: &str, internal_domains: &[String], public_domains: &[String]) -> bool {
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     let under = |d: &str| {
         let d = d.trim_start_matches('.').to_ascii_lowercase();
@@ -197,6 +191,7 @@ mod tests {
             assert!(looks_like_host(h, false), "{h}");
         }
         for not in [
+            "maria.kowalski@corp.example",
             "settings.py",
             "requirements.txt",
             "os.environ.get",
@@ -213,21 +208,10 @@ mod tests {
 
     #[test]
     fn unknown_hosts_are_internal() {
-        let public: Vec<String> = DEFAULT_PUBLIC_DOMAINS
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let public: Vec<String> = DEFAULT_PUBLIC_DOMAINS.iter().map(|s| s.to_string()).collect();
         let internal = vec!["acme.com".to_string()];
-        assert!(is_internal_host(
-            "db-prod-14.corp.example",
-            &internal,
-            &public
-        ));
-        assert!(is_internal_host(
-            "jenkins.acme-tools.io",
-            &internal,
-            &public
-        ));
+        assert!(is_internal_host("db-prod-14.corp.example", &internal, &public));
+        assert!(is_internal_host("jenkins.acme-tools.io", &internal, &public));
         assert!(is_internal_host("wiki.acme.com", &internal, &public));
         assert!(!is_internal_host("github.com", &internal, &public));
         assert!(!is_internal_host("docs.github.com", &internal, &public));

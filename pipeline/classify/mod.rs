@@ -7,9 +7,7 @@
 mod checks;
 pub mod hosts;
 
-pub use checks::{
-    entropy, iban_valid, is_password_like, is_random_token, looks_like_person_name, luhn_valid,
-};
+pub use checks::{entropy, iban_valid, is_password_like, is_random_token, looks_like_person_name, luhn_valid};
 
 use std::net::Ipv6Addr;
 use std::sync::LazyLock;
@@ -108,10 +106,7 @@ impl Default for ClassifierConfig {
         ClassifierConfig {
             enabled: Category::ALL.to_vec(),
             internal_domains: Vec::new(),
-            public_domains: hosts::DEFAULT_PUBLIC_DOMAINS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            public_domains: hosts::DEFAULT_PUBLIC_DOMAINS.iter().map(|s| s.to_string()).collect(),
             public_ips: true,
             custom: Vec::new(),
         }
@@ -124,8 +119,7 @@ pub struct Classifier {
 
 macro_rules! re {
     ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new($pat).expect("built-in pattern"));
+        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("built-in pattern"));
     };
 }
 
@@ -134,10 +128,7 @@ const LABEL: &str = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 re!(HOST, &format!(r"{LABEL}(?:\.{LABEL})+\.?"));
 re!(SCHEME_URL, r"(?i)\b[a-z][a-z0-9+.-]{1,15}://[^\s<>\x22'`]+");
 re!(USERINFO, r"://[^/\s:@]+:[^/\s@]+@");
-re!(
-    EMAIL,
-    r"[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-);
+re!(EMAIL, r"[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+");
 re!(IPV4, r"\d{1,3}[.,]\d{1,3}[.,]\d{1,3}[.,]\d{1,3}");
 re!(IPV6, r"(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*");
 re!(
@@ -147,14 +138,8 @@ re!(
 re!(SSN, r"\d{3}[-\s]\d{2}[-\s]\d{4}");
 re!(CARD, r"\d(?:[\s-]?\d){12,18}");
 re!(IBAN, r"[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}");
-re!(
-    JWT,
-    r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"
-);
-re!(
-    PEM,
-    r"-----BEGIN [A-Z ]*(?:PRIVATE KEY|CERTIFICATE)[A-Z ]*-----"
-);
+re!(JWT, r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*");
+re!(PEM, r"-----BEGIN [A-Z ]*(?:PRIVATE KEY|CERTIFICATE)[A-Z ]*-----");
 re!(
     PROVIDER,
     r"(?:A[KS]IA[0-9A-Z]{12,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposre]-[A-Za-z0-9-]{8,}|[sr]k_(?:live|test)_[A-Za-z0-9]{8,}|pk_(?:live_|test_)?[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{30,}|glpat-[A-Za-z0-9_-]{16,}|npm_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9_-]{20,}|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})"
@@ -218,7 +203,58 @@ fn is_token_char(c: char) -> bool {
     !(c.is_whitespace() || "\"'`()<>[]{},;|".contains(c))
 }
 
+/// `s` without whitespace next to '-', '.' or '@', and for each kept character its index in `s`.
+fn despace(s: &str) -> (String, Vec<usize>) {
+    let chars: Vec<char> = s.chars().collect();
+    let joiner = |c: Option<&char>| matches!(c, Some('-' | '.' | '@'));
+    let mut out = String::new();
+    let mut map = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() && (joiner(chars.get(i + 1)) || (i > 0 && joiner(chars.get(i - 1)))) {
+            continue;
+        }
+        out.push(c);
+        map.push(i);
+    }
+    (out, map)
+}
+
 impl Classifier {
+    /// Internal host names (and URLs starting with one) and e-mail addresses in `text`, as
+    /// character spans of `text`.
+    fn hosts_and_emails(&self, text: &str) -> Vec<(usize, usize, Category, &'static str)> {
+        let chars: Vec<char> = text.chars().collect();
+        let ix = CharIndex::new(text);
+        let mut out = Vec::new();
+        for m in HOST.find_iter(text) {
+            let (s, e) = (ix.at(m.start()), ix.at(m.end()));
+            let before = if s > 0 { chars[s - 1] } else { ' ' };
+            let after = chars.get(e).copied().unwrap_or(' ');
+            // part of a longer word or an e-mail's local part: not a host on its own
+            if before.is_alphanumeric() || "_-@".contains(before) || after.is_alphanumeric() || "_-@".contains(after) {
+                continue;
+            }
+            let host = m.as_str().trim_end_matches('.');
+            let in_url = after == '/' || after == ':' || text[..m.start()].ends_with("://");
+            if !hosts::looks_like_host(host, in_url) || !self.internal(host) {
+                continue;
+            }
+            if after == '/' {
+                // "host/path?query": the whole URL, up to the next space
+                let mut end = e;
+                while end < chars.len() && is_token_char(chars[end]) {
+                    end += 1;
+                }
+                out.push((s, end, Category::Url, "url-internal-host"));
+            }
+            out.push((s, s + host.chars().count(), Category::Hostname, "internal-host"));
+        }
+        for m in EMAIL.find_iter(text) {
+            out.push((ix.at(m.start()), ix.at(m.end()), Category::Email, "email"));
+        }
+        out
+    }
+
     pub fn new(cfg: ClassifierConfig) -> Self {
         Classifier { cfg }
     }
@@ -266,43 +302,21 @@ impl Classifier {
                 push(s, e, Category::Url, "url-internal-host");
             }
         }
-        // Host names, with or without a path after them.
-        for m in HOST.find_iter(text) {
-            let (s, e) = span(&m);
-            let before = if s > 0 { chars[s - 1] } else { ' ' };
-            let after = chars.get(e).copied().unwrap_or(' ');
-            // part of a longer word or an e-mail's local part: not a host on its own
-            if before.is_alphanumeric()
-                || "_-@".contains(before)
-                || after.is_alphanumeric()
-                || "_-@".contains(after)
-            {
-                continue;
+        // Host names and e-mail addresses, also on a view with OCR's stray spaces around
+        // '-', '.' and '@' removed ("db -prod -06.corp.example").
+        let despaced = despace(text);
+        for view in [None, Some(&despaced)] {
+            let (vtext, to_orig) = match view {
+                None => (text, None),
+                Some((t, map)) => (t.as_str(), Some(map)),
+            };
+            for (s, e, cat, rule) in self.hosts_and_emails(vtext) {
+                let (s, e) = match to_orig {
+                    None => (s, e),
+                    Some(map) => (map[s], map[e - 1] + 1),
+                };
+                push(s, e, cat, rule);
             }
-            let host = m.as_str().trim_end_matches('.');
-            let in_url =
-                after == '/' || after == ':' || before == '@' || text[..m.start()].ends_with("://");
-            if !hosts::looks_like_host(host, in_url) || !self.internal(host) {
-                continue;
-            }
-            if after == '/' {
-                // "host/path?query": the whole URL, up to the next space
-                let mut end = e;
-                while end < chars.len() && is_token_char(chars[end]) {
-                    end += 1;
-                }
-                push(s, end, Category::Url, "url-internal-host");
-            }
-            push(
-                s,
-                s + host.chars().count(),
-                Category::Hostname,
-                "internal-host",
-            );
-        }
-        for m in EMAIL.find_iter(text) {
-            let (s, e) = span(&m);
-            push(s, e, Category::Email, "email");
         }
         for m in JWT.find_iter(text) {
             let (s, e) = span(&m);
@@ -318,9 +332,7 @@ impl Classifier {
         }
         for c in KEY_VALUE.captures_iter(text) {
             let v = c.get(4).expect("value group");
-            if FALSE_VALUES.contains(&v.as_str().to_ascii_lowercase().as_str())
-                || v.as_str().chars().count() < 3
-            {
+            if FALSE_VALUES.contains(&v.as_str().to_ascii_lowercase().as_str()) || v.as_str().chars().count() < 3 {
                 continue;
             }
             // "session will time out" is prose; only `is/was` forms need the value to look secret
@@ -387,11 +399,7 @@ impl Classifier {
                 if !plausible(&m) || !bounded(&m) {
                     continue;
                 }
-                let octets: Vec<u32> = m
-                    .as_str()
-                    .split(['.', ','])
-                    .filter_map(|o| o.parse().ok())
-                    .collect();
+                let octets: Vec<u32> = m.as_str().split(['.', ',']).filter_map(|o| o.parse().ok()).collect();
                 if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
                     continue;
                 }
@@ -423,12 +431,7 @@ impl Classifier {
             }
             for m in CARD.find_iter(view) {
                 if plausible(&m) && bounded(&m) && luhn_valid(m.as_str()) {
-                    push(
-                        vix.at(m.start()),
-                        vix.at(m.end()),
-                        Category::Card,
-                        "card-luhn",
-                    );
+                    push(vix.at(m.start()), vix.at(m.end()), Category::Card, "card-luhn");
                 }
             }
         }
@@ -501,10 +504,7 @@ impl Classifier {
                 f.category,
                 Category::Url | Category::Hostname | Category::Email | Category::Secret
             ) {
-                while f.start > 0
-                    && is_token_char(chars[f.start - 1])
-                    && !matches!(chars[f.start - 1], ':' | '=')
-                {
+                while f.start > 0 && is_token_char(chars[f.start - 1]) && !matches!(chars[f.start - 1], ':' | '=') {
                     f.start -= 1;
                 }
                 while f.end < chars.len() && is_token_char(chars[f.end]) {

@@ -38,53 +38,163 @@ fn assert_none(text: &str) {
 fn positives() {
     let rows: &[(&str, Category, &str)] = &[
         // URLs and hosts
-        ("status.internal.example/d/overview?org=3&session=a39a3dda885ad961617fb61d3098f1aa", Category::Url, "status.internal.example/d/overview?org=3&session=a39a3dda885ad961617fb61d3098f1aa"),
-        ("Not secure payroll.intra.example/employees/5875?token=PVMK", Category::Url, "payroll.intra.example/employees/5875?token=PVMK"),
-        ("https://jenkins.acme.com/job/1", Category::Url, "https://jenkins.acme.com/job/1"),
+        (
+            "status.internal.example/d/overview?org=3&session=a39a3dda885ad961617fb61d3098f1aa",
+            Category::Url,
+            "status.internal.example/d/overview?org=3&session=a39a3dda885ad961617fb61d3098f1aa",
+        ),
+        (
+            "Not secure payroll.intra.example/employees/5875?token=PVMK",
+            Category::Url,
+            "payroll.intra.example/employees/5875?token=PVMK",
+        ),
+        (
+            "https://jenkins.acme.com/job/1",
+            Category::Url,
+            "https://jenkins.acme.com/job/1",
+        ),
         ("http://wiki:8080/start", Category::Url, "http://wiki:8080/start"),
         ("db-prod-14.corp.example", Category::Hostname, "db-prod-14.corp.example"),
-        ("ssh deploy@10.80.145.42 'systemctl restart api'", Category::Ip, "10.80.145.42"),
-        ("mysql -h db-prod-33.corp.example -u admin", Category::Hostname, "db-prod-33.corp.example"),
-        ("grafana.acme-internal.io is down", Category::Hostname, "grafana.acme-internal.io"),
+        (
+            "ssh deploy@10.80.145.42 'systemctl restart api'",
+            Category::Ip,
+            "10.80.145.42",
+        ),
+        (
+            "mysql -h db-prod-33.corp.example -u admin",
+            Category::Hostname,
+            "db-prod-33.corp.example",
+        ),
+        (
+            "grafana.acme-internal.io is down",
+            Category::Hostname,
+            "grafana.acme-internal.io",
+        ),
         ("see wiki.acme.com", Category::Hostname, "wiki.acme.com"),
+        (
+            "The standby lives on db -prod -06.ops.corp.example with",
+            Category::Hostname,
+            "db -prod -06.ops.corp.example",
+        ),
+        (
+            "mail: olga . whitfield@corp.example",
+            Category::Email,
+            "olga . whitfield@corp.example",
+        ),
         // e-mail
-        ("olga.whitfield@corp.example", Category::Email, "olga.whitfield@corp.example"),
-        ("Work e-mail: olga.whitfield@corp.example", Category::Email, "olga.whitfield@corp.example"),
-        ("Email:kenji.vasquez@corp.example", Category::Email, "kenji.vasquez@corp.example"),
+        (
+            "olga.whitfield@corp.example",
+            Category::Email,
+            "olga.whitfield@corp.example",
+        ),
+        (
+            "Work e-mail: olga.whitfield@corp.example",
+            Category::Email,
+            "olga.whitfield@corp.example",
+        ),
+        (
+            "Email:kenji.vasquez@corp.example",
+            Category::Email,
+            "kenji.vasquez@corp.example",
+        ),
         // IPs, including OCR look-alikes
         ("10.207.226.161", Category::Ip, "10.207.226.161"),
         ("address 10.2O7.226.l61 is up", Category::Ip, "10.2O7.226.l61"),
         ("fe80::1ff:fe23:4567:890a", Category::Ip, "fe80::1ff:fe23:4567:890a"),
         ("8.8.8.8", Category::Ip, "8.8.8.8"),
         // secrets
-        ("export AWS_ACCESS_KEY_ID=AKIAQFVKJYMOJCLDLXMZ", Category::Secret, "AKIAQFVKJYMOJCLDLXMZ"),
-        ("export AWS_SECRET_ACCESS_KEY=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", Category::Secret, "SZF38W37cuIM80DJ5tfN0Uf5KWzZpVeUqk4gEkVj"),
-        ("git clone https://oauth2:ghp_x2QwCh3hmTC9oDJb0d7nw5BTPf9uj2kStebn@git.corp.example/infra/deploy.git", Category::Secret, "ghp_x2QwCh3hmTC9oDJb0d7nw5BTPf9uj2kStebn"),
-        ("STRIPE_API_KEY = \"sk_live_kuxH4VrbasbPuMFjS399fYxz\"", Category::Secret, "sk_live_kuxH4VrbasbPuMFjS399fYxz"),
-        ("SLACK_BOT_TOKEN = \"xoxb-84368304193-770143590394-HVTh8wmZO9thuuv2RyXKSVhF\"", Category::Secret, "xoxb-84368304193-770143590394-HVTh8wmZO9thuuv2RyXKSVhF"),
-        ("pk_2ar8b653p3f07q8zxww6jchupxs8", Category::Secret, "pk_2ar8b653p3f07q8zxww6jchupxs8"),
-        ("TEST_JWT = \"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3NDAxNiJ9.w3rgLlM0XYXRxY35gqbgySx43rfjH7fPMNPHoQCv9l3\"", Category::Secret, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3NDAxNiJ9.w3rgLlM0XYXRxY35gqbgySx43rfjH7fPMNPHoQCv9l3"),
-        ("DATABASE_URL = \"postgresql://svc_billing:UAHpowv220&4fj@db-prod-10.ops.corp.example:5432/billing\"", Category::Secret, "postgresql://svc_billing:UAHpowv220&4fj@db-prod-10.ops.corp.example:5432/billing"),
-        ("amqp://app:YZKoxob066!zUy@kafka-24.corp.example:5672/prod", Category::Secret, "YZKoxob066!zUy"),
-        ("mysql -h db -u admin -pCMTzowt571?PIf", Category::Secret, "CMTzowt571?PIf"),
-        ("Use this one-time password: DPNhqsm778?v3A", Category::Secret, "DPNhqsm778?v3A"),
+        (
+            "export AWS_ACCESS_KEY_ID=AKIAQFVKJYMOJCLDLXMZ",
+            Category::Secret,
+            "AKIAQFVKJYMOJCLDLXMZ",
+        ),
+        (
+            "export AWS_SECRET_ACCESS_KEY=SZF38W37cuIM80DJ5tfN0Uf5KWzZpVeUqk4gEkVj",
+            Category::Secret,
+            "SZF38W37cuIM80DJ5tfN0Uf5KWzZpVeUqk4gEkVj",
+        ),
+        (
+            "git clone https://oauth2:ghp_x2QwCh3hmTC9oDJb0d7nw5BTPf9uj2kStebn@git.corp.example/infra/deploy.git",
+            Category::Secret,
+            "ghp_x2QwCh3hmTC9oDJb0d7nw5BTPf9uj2kStebn",
+        ),
+        (
+            "STRIPE_API_KEY = \"sk_live_kuxH4VrbasbPuMFjS399fYxz\"",
+            Category::Secret,
+            "sk_live_kuxH4VrbasbPuMFjS399fYxz",
+        ),
+        (
+            "SLACK_BOT_TOKEN = \"xoxb-84368304193-770143590394-HVTh8wmZO9thuuv2RyXKSVhF\"",
+            Category::Secret,
+            "xoxb-84368304193-770143590394-HVTh8wmZO9thuuv2RyXKSVhF",
+        ),
+        (
+            "pk_2ar8b653p3f07q8zxww6jchupxs8",
+            Category::Secret,
+            "pk_2ar8b653p3f07q8zxww6jchupxs8",
+        ),
+        (
+            "TEST_JWT = \"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3NDAxNiJ9.w3rgLlM0XYXRxY35gqbgySx43rfjH7fPMNPHoQCv9l3\"",
+            Category::Secret,
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3NDAxNiJ9.w3rgLlM0XYXRxY35gqbgySx43rfjH7fPMNPHoQCv9l3",
+        ),
+        (
+            "DATABASE_URL = \"postgresql://svc_billing:UAHpowv220&4fj@db-prod-10.ops.corp.example:5432/billing\"",
+            Category::Secret,
+            "postgresql://svc_billing:UAHpowv220&4fj@db-prod-10.ops.corp.example:5432/billing",
+        ),
+        (
+            "amqp://app:YZKoxob066!zUy@kafka-24.corp.example:5672/prod",
+            Category::Secret,
+            "YZKoxob066!zUy",
+        ),
+        (
+            "mysql -h db -u admin -pCMTzowt571?PIf",
+            Category::Secret,
+            "CMTzowt571?PIf",
+        ),
+        (
+            "Use this one-time password: DPNhqsm778?v3A",
+            Category::Secret,
+            "DPNhqsm778?v3A",
+        ),
         ("the wifi password is hunter2", Category::Secret, "hunter2"),
         ("db_password=s3cret", Category::Secret, "s3cret"),
-        ("-----BEGIN RSA PRIVATE KEY-----", Category::Secret, "BEGIN RSA PRIVATE KEY"),
-        ("aws_secret_access_key = QhougGQUhxpnQzjssPlg61rw/ZEfmPqX9VJ2qMsH", Category::Secret, "QhougGQUhxpnQzjssPlg61rw/ZEfmPqX9VJ2qMsH"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----",
+            Category::Secret,
+            "BEGIN RSA PRIVATE KEY",
+        ),
+        (
+            "aws_secret_access_key = QhougGQUhxpnQzjssPlg61rw/ZEfmPqX9VJ2qMsH",
+            Category::Secret,
+            "QhougGQUhxpnQzjssPlg61rw/ZEfmPqX9VJ2qMsH",
+        ),
         ("new one: YYEqjnq755?uYP thanks", Category::Secret, "YYEqjnq755?uYP"),
         // PII
         ("(849) 555-0121", Category::Phone, "(849) 555-0121"),
         ("+44 20 7946 0958", Category::Phone, "+44 20 7946 0958"),
-        ("Reach me on my cell at (515) 555-0170", Category::Phone, "(515) 555-0170"),
+        (
+            "Reach me on my cell at (515) 555-0170",
+            Category::Phone,
+            "(515) 555-0170",
+        ),
         ("747-37-5331", Category::Ssn, "747-37-5331"),
         ("SSN 747-37-533l", Category::Ssn, "747-37-533l"),
         ("4539 1488 0343 6467", Category::Card, "4539 1488 0343 6467"),
         ("378282246310005", Category::Card, "378282246310005"),
         ("card 4539-1488-O343-6467 exp", Category::Card, "4539-1488-O343-6467"),
-        ("IBAN GB82 WEST 1234 5698 7654 32", Category::Iban, "GB82 WEST 1234 5698 7654 32"),
+        (
+            "IBAN GB82 WEST 1234 5698 7654 32",
+            Category::Iban,
+            "GB82 WEST 1234 5698 7654 32",
+        ),
         ("Cardholder: Priya Brennan", Category::Name, "Priya Brennan"),
-        ("Chen Ferreira,chen.ferreira@corp.example,(946) 555-0188,875-31-4384", Category::Name, "Chen Ferreira"),
+        (
+            "Chen Ferreira,chen.ferreira@corp.example,(946) 555-0188,875-31-4384",
+            Category::Name,
+            "Chen Ferreira",
+        ),
     ];
     for (text, cat, secret) in rows {
         assert_covers(text, *cat, secret);
@@ -115,6 +225,8 @@ fn negatives() {
         "56(84) bytes of data.",
         "grep -i -e pass -e token",
         "Revoked keys stop working immediately.",
+        "Quarterly budget review moved to Thursday - See the attached agenda",
+        "Build finished. It took 42 seconds.",
         "PostgreSQL primary",
         "Version 1.2.3 released",
         "WEBHOOK_RETRIES = 3",

@@ -62,10 +62,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
         .map(|p| imageio::load(p).map(|f| (p.clone(), f)))
         .collect::<Result<_>>()?;
     if args.iterations == 0 {
-        return Err(Error::new(
-            ErrorKind::Usage,
-            "--iterations must be at least 1",
-        ));
+        return Err(Error::new(ErrorKind::Usage, "--iterations must be at least 1"));
     }
     let mut pipeline = StillPipeline::new(models, Policy::default(), threads)?;
     let (mut det, mut rec, mut cls, mut red, mut total) = (vec![], vec![], vec![], vec![], vec![]);
@@ -97,9 +94,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
     ];
     println!(
         "machine: {} cores, backend {}, {threads} inference threads",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         pipeline.backend()
     );
     println!(

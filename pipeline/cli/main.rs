@@ -74,13 +74,9 @@ fn main() -> ExitCode {
 
 fn doctor(models: &ModelDir, json: bool) -> scrim::Result<ExitCode> {
     let inv = models::inventory(models);
-    let ok = inv.components.iter().all(|c| c.present)
-        && !inv.components[0].detail.starts_with("not loadable");
+    let ok = inv.components.iter().all(|c| c.present) && !inv.components[0].detail.starts_with("not loadable");
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&inv).expect("inventory serialises")
-        );
+        println!("{}", serde_json::to_string_pretty(&inv).expect("inventory serialises"));
     } else {
         println!("model directory: {}", inv.model_dir.display());
         for c in &inv.components {
@@ -96,15 +92,8 @@ fn doctor(models: &ModelDir, json: bool) -> scrim::Result<ExitCode> {
             rayon::current_num_threads()
         );
         if !ok {
-            println!(
-                "some components are missing: run `{}`",
-                scrim::error::FETCH_COMMAND
-            );
+            println!("some components are missing: run `{}`", scrim::error::FETCH_COMMAND);
         }
     }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(3)
-    })
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }

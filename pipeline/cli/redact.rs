@@ -64,9 +64,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
                 reports.push(rep);
             }
             // Inference failures are not per-file problems: stop, write nothing more.
-            Err(e) if e.kind() == ErrorKind::Inference || e.kind() == ErrorKind::ModelMissing => {
-                return Err(e)
-            }
+            Err(e) if e.kind() == ErrorKind::Inference || e.kind() == ErrorKind::ModelMissing => return Err(e),
             Err(e) if dir_mode => {
                 eprintln!("scrim: error: {e}");
                 failed += 1;
@@ -79,8 +77,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
             scrim_version: env!("CARGO_PKG_VERSION"),
             images: reports,
         };
-        let json = serde_json::to_vec_pretty(&rep)
-            .map_err(|e| Error::new(ErrorKind::Output, e.to_string()))?;
+        let json = serde_json::to_vec_pretty(&rep).map_err(|e| Error::new(ErrorKind::Output, e.to_string()))?;
         imageio::write_atomic(path, &json)?;
     }
     if failed > 0 {
@@ -110,11 +107,7 @@ fn plan(args: &Args, dir_mode: bool) -> Result<Vec<Job>> {
                 args.output.display()
             )));
         }
-        return Ok(vec![(
-            input.clone(),
-            args.output.clone(),
-            args.preview.clone(),
-        )]);
+        return Ok(vec![(input.clone(), args.output.clone(), args.preview.clone())]);
     }
     for d in std::iter::once(&args.output).chain(args.preview.as_ref()) {
         if d.exists() && !d.is_dir() {
@@ -123,12 +116,8 @@ fn plan(args: &Args, dir_mode: bool) -> Result<Vec<Job>> {
                 d.display()
             )));
         }
-        std::fs::create_dir_all(d).map_err(|e| {
-            Error::new(
-                ErrorKind::Output,
-                format!("cannot create {}: {e}", d.display()),
-            )
-        })?;
+        std::fs::create_dir_all(d)
+            .map_err(|e| Error::new(ErrorKind::Output, format!("cannot create {}: {e}", d.display())))?;
     }
     let mut seen = std::collections::HashSet::new();
     let mut jobs = Vec::new();
@@ -162,12 +151,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn one(
-    pipeline: &mut StillPipeline,
-    input: &Path,
-    output: &Path,
-    preview: Option<&Path>,
-) -> Result<ImageReport> {
+fn one(pipeline: &mut StillPipeline, input: &Path, output: &Path, preview: Option<&Path>) -> Result<ImageReport> {
     let frame: Frame = imageio::load(input)?;
     let r = pipeline.run(frame)?;
     imageio::save(&r.frame, output)?;

@@ -93,18 +93,11 @@ impl DbDetector {
             }
         }
         let tensor = TensorRef::from_array_view(&input).map_err(Error::inference)?;
-        let outputs = self
-            .session
-            .run(ort::inputs![tensor])
-            .map_err(Error::inference)?;
-        let (shape, data) = outputs[0]
-            .try_extract_tensor::<f32>()
-            .map_err(Error::inference)?;
+        let outputs = self.session.run(ort::inputs![tensor]).map_err(Error::inference)?;
+        let (shape, data) = outputs[0].try_extract_tensor::<f32>().map_err(Error::inference)?;
         let dims: Vec<i64> = shape.iter().copied().collect();
         if dims.len() != 4 || dims[2] as u32 != ih || dims[3] as u32 != iw {
-            return Err(Error::inference(format!(
-                "unexpected detection output shape {dims:?}"
-            )));
+            return Err(Error::inference(format!("unexpected detection output shape {dims:?}")));
         }
         Ok((data.to_vec(), iw, ih))
     }
@@ -113,26 +106,12 @@ impl DbDetector {
 impl TextDetector for DbDetector {
     fn detect(&mut self, frame: &Frame) -> Result<Vec<TextBox>> {
         let (map, mw, mh) = self.probability_map(frame)?;
-        Ok(db_boxes(
-            &map,
-            mw,
-            mh,
-            frame.width(),
-            frame.height(),
-            &self.params,
-        ))
+        Ok(db_boxes(&map, mw, mh, frame.width(), frame.height(), &self.params))
     }
 }
 
 /// Probability map -> text boxes in frame coordinates. Pure, so it is unit-tested without a model.
-pub fn db_boxes(
-    map: &[f32],
-    mw: u32,
-    mh: u32,
-    frame_w: u32,
-    frame_h: u32,
-    p: &DbParams,
-) -> Vec<TextBox> {
+pub fn db_boxes(map: &[f32], mw: u32, mh: u32, frame_w: u32, frame_h: u32, p: &DbParams) -> Vec<TextBox> {
     let (w, h) = (mw as usize, mh as usize);
     assert_eq!(map.len(), w * h, "probability map size");
     let mut label = vec![0u32; w * h];
@@ -227,10 +206,7 @@ mod tests {
         assert_eq!(boxes.len(), 2);
         let a = boxes[0].rect;
         // scaled by 2 and grown on all sides
-        assert!(
-            a.x < 8 && a.y < 8 && a.right() > 68 && a.bottom() > 16,
-            "{a:?}"
-        );
+        assert!(a.x < 8 && a.y < 8 && a.right() > 68 && a.bottom() > 16, "{a:?}");
         assert!(boxes[0].score > 0.85);
         assert!(boxes[1].rect.y > a.y);
     }

@@ -57,13 +57,7 @@ impl TextLine {
         if x1 <= x0 {
             return self.rect;
         }
-        Rect::from_corners_f(
-            x0,
-            self.rect.y as f32,
-            x1,
-            self.rect.bottom() as f32,
-            self.rect,
-        )
+        Rect::from_corners_f(x0, self.rect.y as f32, x1, self.rect.bottom() as f32, self.rect)
     }
 }
 

@@ -38,10 +38,7 @@ impl CtcRecognizer {
             )
             .with_path(&dict_path)
         })?;
-        let mut alphabet: Vec<char> = dict
-            .lines()
-            .map(|l| l.chars().next().unwrap_or(' '))
-            .collect();
+        let mut alphabet: Vec<char> = dict.lines().map(|l| l.chars().next().unwrap_or(' ')).collect();
         // PP-OCR appends the space as the last class.
         alphabet.push(' ');
         let session = models::open_session(models, models::OCR_REC_MODEL, threads)?;
@@ -77,13 +74,7 @@ impl CtcRecognizer {
         // Zero after normalisation = mid grey: PaddleOCR's right padding.
         let mut input = Array4::<f32>::zeros((n, 3, hh, ww));
         for (k, &i) in idx.iter().enumerate() {
-            let rgba = resize_rgba(
-                &mut self.resizer,
-                frame,
-                boxes[i].rect,
-                widths[k],
-                INPUT_HEIGHT,
-            )?;
+            let rgba = resize_rgba(&mut self.resizer, frame, boxes[i].rect, widths[k], INPUT_HEIGHT)?;
             let wk = widths[k] as usize;
             for y in 0..hh {
                 for x in 0..wk {
@@ -96,13 +87,8 @@ impl CtcRecognizer {
             }
         }
         let tensor = TensorRef::from_array_view(&input).map_err(Error::inference)?;
-        let outputs = self
-            .session
-            .run(ort::inputs![tensor])
-            .map_err(Error::inference)?;
-        let (shape, data) = outputs[0]
-            .try_extract_tensor::<f32>()
-            .map_err(Error::inference)?;
+        let outputs = self.session.run(ort::inputs![tensor]).map_err(Error::inference)?;
+        let (shape, data) = outputs[0].try_extract_tensor::<f32>().map_err(Error::inference)?;
         let dims: Vec<i64> = shape.iter().copied().collect();
         if dims.len() != 3 || dims[0] as usize != n {
             return Err(Error::inference(format!(
@@ -142,9 +128,7 @@ impl CtcRecognizer {
 
 impl TextRecognizer for CtcRecognizer {
     fn recognize(&mut self, frame: &Frame, boxes: &[TextBox]) -> Result<Vec<TextLine>> {
-        let mut order: Vec<usize> = (0..boxes.len())
-            .filter(|&i| !boxes[i].rect.is_empty())
-            .collect();
+        let mut order: Vec<usize> = (0..boxes.len()).filter(|&i| !boxes[i].rect.is_empty()).collect();
         order.sort_by(|&a, &b| {
             let ra = boxes[a].rect.w as f32 / boxes[a].rect.h.max(1) as f32;
             let rb = boxes[b].rect.w as f32 / boxes[b].rect.h.max(1) as f32;
@@ -187,11 +171,10 @@ pub fn ctc_decode(probs: &[f32], classes: usize, alphabet: &[char]) -> Decoded {
     let mut prev = 0usize;
     for t in 0..steps {
         let row = &probs[t * classes..(t + 1) * classes];
-        let (best, p) =
-            row.iter().enumerate().fold(
-                (0, f32::MIN),
-                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
-            );
+        let (best, p) = row
+            .iter()
+            .enumerate()
+            .fold((0, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc });
         if best != 0 {
             if best == prev {
                 if let Some(last) = runs.last_mut() {

@@ -69,8 +69,7 @@ fn mosaic(frame: &mut Frame, rect: Rect, block: u32) {
                     let x1 = (x0 + block).min(rect.right());
                     let mut sum = [0u64; 4];
                     for y in y0..y1 {
-                        let row = &data[(y as usize * w + x0 as usize) * 4
-                            ..(y as usize * w + x1 as usize) * 4];
+                        let row = &data[(y as usize * w + x0 as usize) * 4..(y as usize * w + x1 as usize) * 4];
                         for p in row.chunks_exact(4) {
                             for c in 0..4 {
                                 sum[c] += p[c] as u64;
@@ -101,8 +100,7 @@ fn blur(frame: &mut Frame, rect: Rect, radius: u32) {
     let w = frame.width() as usize;
     let mut buf: Vec<[f32; 4]> = Vec::with_capacity(rw * rh);
     for y in rect.y..rect.bottom() {
-        let row = &frame.data()
-            [(y as usize * w + rect.x as usize) * 4..(y as usize * w + rect.right() as usize) * 4];
+        let row = &frame.data()[(y as usize * w + rect.x as usize) * 4..(y as usize * w + rect.right() as usize) * 4];
         buf.extend(
             row.chunks_exact(4)
                 .map(|p| [p[0] as f32, p[1] as f32, p[2] as f32, p[3] as f32]),
@@ -125,14 +123,7 @@ fn blur(frame: &mut Frame, rect: Rect, radius: u32) {
 }
 
 /// One 1-D box filter of width 2r+1 with clamped edges, along rows or columns.
-fn box_pass(
-    src: &[[f32; 4]],
-    dst: &mut [[f32; 4]],
-    w: usize,
-    h: usize,
-    r: usize,
-    horizontal: bool,
-) {
+fn box_pass(src: &[[f32; 4]], dst: &mut [[f32; 4]], w: usize, h: usize, r: usize, horizontal: bool) {
     let (len, lines) = if horizontal { (w, h) } else { (h, w) };
     let idx = move |line: usize, i: usize| {
         if horizontal {
@@ -179,21 +170,14 @@ mod tests {
         let mut data = Vec::new();
         for y in 0..h {
             for x in 0..w {
-                data.extend_from_slice(&[
-                    (x * 7 % 256) as u8,
-                    (y * 11 % 256) as u8,
-                    ((x + y) % 256) as u8,
-                    255,
-                ]);
+                data.extend_from_slice(&[(x * 7 % 256) as u8, (y * 11 % 256) as u8, ((x + y) % 256) as u8, 255]);
             }
         }
         Frame::new(w, h, data).unwrap()
     }
 
     fn apply(frame: &mut Frame, rect: Rect, style: Style) {
-        CpuRedactor
-            .apply(frame, &[Redaction { rect, style }])
-            .unwrap();
+        CpuRedactor.apply(frame, &[Redaction { rect, style }]).unwrap();
     }
 
     #[test]
@@ -240,11 +224,7 @@ mod tests {
     fn regions_outside_or_touching_edges_are_safe() {
         let mut f = gradient(1, 1);
         apply(&mut f, Rect::new(0, 0, 5, 5), Style::Mosaic { block: 4 });
-        apply(
-            &mut f,
-            Rect::new(3, 3, 5, 5),
-            Style::Solid { color: [0, 0, 0] },
-        );
+        apply(&mut f, Rect::new(3, 3, 5, 5), Style::Solid { color: [0, 0, 0] });
         apply(&mut f, Rect::new(0, 0, 1, 1), Style::Blur { radius: 9 });
         assert_eq!(f.width(), 1);
     }
