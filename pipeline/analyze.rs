@@ -82,9 +82,10 @@ impl Analyzer {
     pub fn regions_for(&self, frame: &Frame, lines: &[TextLine]) -> Vec<Region> {
         let bounds = frame.bounds();
         let mut regions = Vec::new();
-        for line in lines {
+        for (i, line) in lines.iter().enumerate() {
             for f in self.classifier.classify(&line.text) {
                 let rect = pad_text_box(line.span_rect(f.start, f.end), line.rect.h, bounds);
+                let rect = keep_clear_of_neighbours(rect, i, lines);
                 regions.push(Region {
                     rect,
                     category: f.category,
@@ -125,8 +126,41 @@ impl Analyzer {
 /// character, and anti-aliasing bleeds a pixel or two past the detector's box.
 fn pad_text_box(r: Rect, line_h: u32, bounds: Rect) -> Rect {
     let dx = (line_h as f32 * 0.45).ceil() as u32 + 2;
-    let dy = (line_h as f32 * 0.12).ceil() as u32 + 1;
+    // Vertically the detector's unclipped box already clears the glyphs; more would cut into
+    // the neighbouring lines of tightly set terminals.
+    let dy = (line_h as f32 * 0.06).ceil() as u32;
     r.pad(dx, dy, bounds)
+}
+
+/// Detector boxes of tightly set lines (terminals) overlap by a few pixels. A redaction box of
+/// line `i` stops at the midpoint of any such overlap, so it covers its own glyphs (which sit in
+/// the middle of the box) without cutting the neighbour's descenders or ascenders.
+fn keep_clear_of_neighbours(mut rect: Rect, i: usize, lines: &[TextLine]) -> Rect {
+    let own = lines[i].rect;
+    for (j, other) in lines.iter().enumerate() {
+        let o = other.rect;
+        if j == i || o.right() <= rect.x || o.x >= rect.right() {
+            continue;
+        }
+        let overlap = own.bottom().min(o.bottom()).saturating_sub(own.y.max(o.y));
+        // a big overlap is the same row (another segment of it), not a neighbour
+        if overlap == 0 || overlap * 10 > own.h.min(o.h) * 4 {
+            continue;
+        }
+        if o.center_y() < own.center_y() {
+            let limit = (own.y + o.bottom()) / 2;
+            if rect.y < limit {
+                let bottom = rect.bottom();
+                rect = Rect::new(rect.x, limit.min(bottom), rect.w, bottom - limit.min(bottom));
+            }
+        } else {
+            let limit = (own.bottom() + o.y).div_ceil(2);
+            if rect.bottom() > limit {
+                rect.h = limit.saturating_sub(rect.y);
+            }
+        }
+    }
+    rect
 }
 
 fn normalise_label(s: &str) -> String {
@@ -264,6 +298,27 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 3, "{names:?}");
         assert!(names.iter().all(|r| r.y < 290));
+    }
+
+    #[test]
+    fn boxes_stop_halfway_into_overlapping_neighbours() {
+        let frame = Frame::filled(600, 200, [255; 4]).unwrap();
+        let a = analyzer(vec![
+            (Rect::new(0, 100, 300, 30), "ops@jump:~$ ip -brief addr"),
+            (Rect::new(0, 124, 300, 30), "lo UNKNOWN 10.1.2.3"),
+            (Rect::new(0, 148, 300, 30), "ops@jump:~$ uptime"),
+        ])
+        .analyze(&frame)
+        .unwrap();
+        let ip: Vec<Rect> = a
+            .regions
+            .iter()
+            .filter(|r| r.category == Category::Ip)
+            .map(|r| r.rect)
+            .collect();
+        assert_eq!(ip.len(), 1);
+        // own box 124..154; neighbours end at 130 and start at 148
+        assert_eq!((ip[0].y, ip[0].bottom()), (127, 151), "{ip:?}");
     }
 
     #[test]

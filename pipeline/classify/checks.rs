@@ -116,7 +116,7 @@ pub fn is_password_like(s: &str) -> bool {
         return false;
     }
     let c = classes(s);
-    let symbols = s.chars().filter(|ch| "!?#%&$*^~+=".contains(*ch)).count();
+    let symbols = s.chars().filter(|ch| "!?#%&$*^~+".contains(*ch)).count();
     c.upper >= 1 && c.lower >= 1 && c.digit >= 1 && symbols >= 1 && symbols + c.digit < len / 2 + 2
 }
 

@@ -152,8 +152,9 @@ re!(
     PASSWORD_FLAG,
     r"(?:^|\s)(?:-p|--password[= ]|--pass[= ]|--token[= ]|-P )([^\s'\x22]{4,})"
 );
-re!(TOKEN, r"[A-Za-z0-9+/=_-]{16,}");
-re!(PASSWORD_TOKEN, r"[A-Za-z0-9!?#%&$*^~+=_.-]{8,64}");
+// `=` only as base64 padding: "NAME=value" is a label and a value, not one token.
+re!(TOKEN, r"[A-Za-z0-9+/_-]{16,}={0,2}");
+re!(PASSWORD_TOKEN, r"[A-Za-z0-9!?#%&$*^~+_.-]{8,64}");
 re!(
     NAME_LABEL,
     r"(?i)\b(?:full\s*name|name|employee|cardholder|card\s*holder|customer|patient|account\s*holder|holder|contact)\s*[:=]\s*"
@@ -403,8 +404,11 @@ impl Classifier {
                 if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
                     continue;
                 }
+                // loopback and "any" say nothing about a network
+                if octets[0] == 127 || octets == [0, 0, 0, 0] {
+                    continue;
+                }
                 let private = octets[0] == 10
-                    || octets[0] == 127
                     || (octets[0] == 172 && (16..32).contains(&octets[1]))
                     || (octets[0] == 192 && octets[1] == 168)
                     || (octets[0] == 169 && octets[1] == 254)

@@ -231,6 +231,7 @@ fn negatives() {
         "Version 1.2.3 released",
         "WEBHOOK_RETRIES = 3",
         "token: true",
+        "lo UNKNOWN 127.0.0.1/8",
     ] {
         assert_none(text);
     }
@@ -243,6 +244,27 @@ fn label_stays_readable_when_value_is_redacted() {
     assert!(!f.is_empty());
     let label_end = "Work e-mail:".chars().count();
     assert!(f.iter().all(|f| f.start >= label_end), "{f:?}");
+}
+
+#[test]
+fn variable_names_stay_readable() {
+    for (text, name) in [
+        (
+            "STRIPE_SECRET_KEY=sk_live_9fKq2LmZx81VbTr4Ws0YhNcE",
+            "STRIPE_SECRET_KEY=",
+        ),
+        ("DB_PASSWORD=Vq7!mPz42rKt", "DB_PASSWORD="),
+        ("GITHUB_TOKEN=ghp_R8vNq2XbT5mKc9LwZ3yHd7Fs1Gj4Pa6Ue0Qi", "GITHUB_TOKEN="),
+        (
+            "export AWS_SECRET_ACCESS_KEY=SZF38W37cuIM80DJ5tfN0Uf5KWzZpVeUqk4gEkVj",
+            "export AWS_SECRET_ACCESS_KEY=",
+        ),
+    ] {
+        let f = classifier().classify(text);
+        assert!(!f.is_empty(), "{text}");
+        let n = name.chars().count();
+        assert!(f.iter().all(|f| f.start >= n), "{text}: {f:?}");
+    }
 }
 
 #[test]
