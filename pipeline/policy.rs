@@ -27,6 +27,14 @@ struct PolicyFile {
     ip: IpSection,
     #[serde(default)]
     rules: Vec<RuleSection>,
+    #[serde(default)]
+    ocr: OcrSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OcrSection {
+    detection_max_side: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,11 +122,30 @@ impl RedactionPolicy {
     }
 }
 
-/// A whole policy: classification plus redaction.
+/// OCR settings a policy may tune.
+#[derive(Debug, Clone, Copy)]
+pub struct OcrPolicy {
+    /// Longer side of the frame fed to text detection (scaled down above it).
+    pub detection_max_side: u32,
+}
+
+impl Default for OcrPolicy {
+    fn default() -> Self {
+        OcrPolicy {
+            detection_max_side: crate::ocr::DEFAULT_DET_MAX_SIDE,
+        }
+    }
+}
+
+/// Accepted range of `detection_max_side`: below 320 px nothing is legible, above 8K is waste.
+pub const DETECTION_SIDE_RANGE: std::ops::RangeInclusive<u32> = 320..=7680;
+
+/// A whole policy: classification, redaction and OCR settings.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub classifier: ClassifierConfig,
     pub redaction: RedactionPolicy,
+    pub ocr: OcrPolicy,
 }
 
 /// 1-based line of a byte offset.
@@ -214,6 +241,18 @@ impl Policy {
         }
         if let Some(b) = r.blur_radius {
             p.redaction.blur_radius = b.max(1);
+        }
+        if let Some(side) = &file.ocr.detection_max_side {
+            if !DETECTION_SIDE_RANGE.contains(side.get_ref()) {
+                return Err(policy_error(
+                    origin,
+                    format!(
+                        "line {}: detection_max_side must be within {DETECTION_SIDE_RANGE:?}",
+                        line_of(src, side.span().start)
+                    ),
+                ));
+            }
+            p.ocr.detection_max_side = *side.get_ref();
         }
         Ok(p)
     }

@@ -32,7 +32,7 @@ impl StillPipeline {
     /// if they are not installed.
     pub fn new(models: &ModelDir, policy: Policy, threads: usize) -> Result<Self> {
         let ocr = Ocr {
-            detector: Box::new(DbDetector::new(models, threads)?),
+            detector: Box::new(DbDetector::new(models, threads)?.with_max_side(policy.ocr.detection_max_side)),
             recognizer: Box::new(CtcRecognizer::new(models, threads)?),
         };
         Ok(Self::with_parts(

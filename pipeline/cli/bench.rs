@@ -18,6 +18,10 @@ pub struct Args {
     /// Runs per image (after one warm-up run)
     #[arg(long, default_value_t = 5)]
     iterations: usize,
+    /// Longer side (px) frames are scaled to for text detection
+    #[arg(long, value_name = "PX", default_value_t = scrim::ocr::DEFAULT_DET_MAX_SIDE,
+          value_parser = clap::value_parser!(u32).range(320..=7680))]
+    det_max_side: u32,
     /// Also write the results as JSON
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -64,7 +68,9 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
     if args.iterations == 0 {
         return Err(Error::new(ErrorKind::Usage, "--iterations must be at least 1"));
     }
-    let mut pipeline = StillPipeline::new(models, Policy::default(), threads)?;
+    let mut policy = Policy::default();
+    policy.ocr.detection_max_side = args.det_max_side;
+    let mut pipeline = StillPipeline::new(models, policy, threads)?;
     let (mut det, mut rec, mut cls, mut red, mut total) = (vec![], vec![], vec![], vec![], vec![]);
     for (path, frame) in &frames {
         eprintln!(
@@ -93,9 +99,10 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
         stats("total", total),
     ];
     println!(
-        "machine: {} cores, backend {}, {threads} inference threads",
+        "machine: {} cores, backend {}, {threads} inference threads, detection at <= {} px",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-        pipeline.backend()
+        pipeline.backend(),
+        args.det_max_side
     );
     println!(
         "{:<16} {:>6} {:>10} {:>10} {:>10} {:>10}",

@@ -74,7 +74,10 @@ fn main() -> ExitCode {
 
 fn doctor(models: &ModelDir, json: bool) -> scrim::Result<ExitCode> {
     let inv = models::inventory(models);
-    let ok = inv.components.iter().all(|c| c.present) && !inv.components[0].detail.starts_with("not loadable");
+    let ok = inv
+        .components
+        .iter()
+        .all(|c| c.present && !c.detail.starts_with("not loadable"));
     if json {
         println!("{}", serde_json::to_string_pretty(&inv).expect("inventory serialises"));
     } else {

@@ -31,6 +31,9 @@ pub struct Args {
     /// Write a preview with every redaction outlined and labelled (a directory for several inputs)
     #[arg(long, value_name = "FILE")]
     preview: Option<PathBuf>,
+    /// Longer side (px) frames are scaled to for text detection [default: policy, else 1920]
+    #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(320..=7680))]
+    det_max_side: Option<u32>,
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
@@ -38,6 +41,9 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
         Some(p) => Policy::load(p)?,
         None => Policy::default(),
     };
+    if let Some(side) = args.det_max_side {
+        policy.ocr.detection_max_side = side;
+    }
     if let Some(s) = args.style {
         policy.redaction.default = s;
         policy.redaction.per_category.clear();

@@ -7,7 +7,7 @@
 mod detect;
 mod recognize;
 
-pub use detect::{db_boxes, DbDetector, DbParams};
+pub use detect::{db_boxes, DbDetector, DbParams, DEFAULT_DET_MAX_SIDE};
 pub use recognize::{ctc_decode, CtcRecognizer, Decoded};
 
 use crate::error::Result;
