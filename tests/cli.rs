@@ -262,7 +262,11 @@ fn help_explains_and_doctor_reports() {
     let o = scrim(&["doctor", "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v["components"].as_array().unwrap().iter().all(|c| c["present"] == true && c["verified"] == true));
+    assert!(v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["present"] == true && c["verified"] == true));
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn stats(stage: &'static str, mut v: Vec<f64>) -> StageStats {
     }
 }
 
-pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
+pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact::BackendChoice) -> Result<ExitCode> {
     let images = if args.images.is_empty() {
         vec![bundled_example()]
     } else {
@@ -70,7 +70,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
     }
     let mut policy = Policy::default();
     policy.ocr.detection_max_side = args.det_max_side;
-    let mut pipeline = StillPipeline::new(models, policy, threads)?;
+    let mut pipeline = StillPipeline::new(models, policy, threads)?.with_redactor(crate::redactor(backend));
     let (mut det, mut rec, mut cls, mut red, mut total) = (vec![], vec![], vec![], vec![], vec![]);
     for (path, frame) in &frames {
         eprintln!(

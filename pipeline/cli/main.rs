@@ -8,6 +8,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use scrim::models::{self, ModelDir};
+use scrim::redact::{BackendChoice, Redactor};
+
+/// The redactor the user asked for, telling them when it had to fall back.
+pub fn redactor(choice: BackendChoice) -> Box<dyn Redactor> {
+    let (r, note) = scrim::redact::select(choice);
+    if let Some(n) = note {
+        eprintln!("scrim: {n}");
+    }
+    r
+}
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +38,9 @@ struct Cli {
     /// Inference threads [default: all cores]
     #[arg(long, global = true, value_name = "N")]
     threads: Option<usize>,
+    /// Where redaction runs: auto = a hardware GPU if present, else the CPU
+    #[arg(long, global = true, value_enum, default_value_t = BackendChoice::Auto)]
+    backend: BackendChoice,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,9 +68,9 @@ fn main() -> ExitCode {
     let models = ModelDir::new(cli.models.clone().unwrap_or_else(models::default_model_dir));
     let threads = cli.threads.unwrap_or_else(models::default_threads);
     let result = match cli.command {
-        Command::Redact(args) => redact::run(args, &models, threads),
-        Command::Doctor { json } => doctor(&models, json),
-        Command::Bench(args) => bench::run(args, &models, threads),
+        Command::Redact(args) => redact::run(args, &models, threads, cli.backend),
+        Command::Doctor { json } => doctor(&models, json, cli.backend),
+        Command::Bench(args) => bench::run(args, &models, threads, cli.backend),
     };
     match result {
         Ok(code) => code,
@@ -72,28 +85,43 @@ fn main() -> ExitCode {
     }
 }
 
-fn doctor(models: &ModelDir, json: bool) -> scrim::Result<ExitCode> {
+fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Result<ExitCode> {
     let inv = models::inventory(models);
+    let adapters = scrim::redact::adapters();
+    let (chosen, note) = scrim::redact::select(backend);
     let ok = inv
         .components
         .iter()
         .all(|c| c.present && !c.detail.starts_with("not loadable"));
     if json {
-        println!("{}", serde_json::to_string_pretty(&inv).expect("inventory serialises"));
+        let v = serde_json::json!({
+            "model_dir": inv.model_dir, "components": inv.components, "adapters": adapters,
+            "redaction_backend": chosen.backend(), "backend_note": note,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("inventory serialises"));
     } else {
         println!("model directory: {}", inv.model_dir.display());
         for c in &inv.components {
+            let mark = match (c.present, c.verified) {
+                (true, true) => "ok",
+                (true, false) => "??",
+                _ => "!!",
+            };
+            println!("  [{mark}] {:<26} {}", c.name, c.detail);
+        }
+        if adapters.is_empty() {
+            println!("GPU adapters: none");
+        }
+        for a in &adapters {
             println!(
-                "  [{}] {:<28} {}",
-                if c.present { "ok" } else { "!!" },
-                c.name,
-                c.detail
+                "  GPU adapter: {} [{}, {}] {}",
+                a.name, a.backend, a.device_type, a.driver
             );
         }
-        println!(
-            "redaction backend: cpu (rayon, {} threads)",
-            rayon::current_num_threads()
-        );
+        println!("redaction backend: {} (--backend {:?})", chosen.backend(), backend);
+        if let Some(n) = note {
+            println!("  {n}");
+        }
         if !ok {
             println!("some components are missing: run `{}`", scrim::error::FETCH_COMMAND);
         }

@@ -36,7 +36,7 @@ pub struct Args {
     det_max_side: Option<u32>,
 }
 
-pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
+pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact::BackendChoice) -> Result<ExitCode> {
     let mut policy = match &args.policy {
         Some(p) => Policy::load(p)?,
         None => Policy::default(),
@@ -50,7 +50,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize) -> Result<ExitCode> {
     }
     let dir_mode = args.inputs.len() > 1 || args.output.is_dir();
     let jobs = plan(&args, dir_mode)?;
-    let mut pipeline = StillPipeline::new(models, policy, threads)?;
+    let mut pipeline = StillPipeline::new(models, policy, threads)?.with_redactor(crate::redactor(backend));
     let mut reports = Vec::new();
     let mut failed = 0usize;
     for (i, (input, output, preview)) in jobs.iter().enumerate() {

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::{Redaction, Redactor, Style};
+use super::{blur_plan, Redaction, Redactor, Style};
 use crate::error::Result;
 use crate::frame::{Frame, Rect};
 
@@ -90,76 +90,85 @@ fn mosaic(frame: &mut Frame, rect: Rect, block: u32) {
     });
 }
 
-/// Three box-blur passes (horizontal then vertical each) over the region, sampling only inside
-/// it with clamped edges, so the result depends on nothing outside the region.
+/// The blur both backends implement, step for step (see `blur_plan`): box-average the region
+/// down by `s`, three separable box passes of radius `rl` at low resolution, bilinear back up.
+/// Sampling stays inside the region (edges clamp), so nothing outside it influences the result.
 fn blur(frame: &mut Frame, rect: Rect, radius: u32) {
     if radius == 0 {
         return;
     }
-    let (rw, rh) = (rect.w as usize, rect.h as usize);
+    let plan = blur_plan(rect, radius);
+    let (lw, lh, s) = (plan.low_w as usize, plan.low_h as usize, plan.scale as usize);
     let w = frame.width() as usize;
-    let mut buf: Vec<[f32; 4]> = Vec::with_capacity(rw * rh);
-    for y in rect.y..rect.bottom() {
-        let row = &frame.data()[(y as usize * w + rect.x as usize) * 4..(y as usize * w + rect.right() as usize) * 4];
-        buf.extend(
-            row.chunks_exact(4)
-                .map(|p| [p[0] as f32, p[1] as f32, p[2] as f32, p[3] as f32]),
-        );
-    }
-    let r = radius as usize;
-    let mut tmp = buf.clone();
+    let data = frame.data();
+    let mut a: Vec<[f32; 4]> = vec![[0.0; 4]; lw * lh];
+    a.par_chunks_mut(lw).enumerate().for_each(|(ly, row)| {
+        let y0 = rect.y as usize + ly * s;
+        let y1 = (y0 + s).min(rect.bottom() as usize);
+        for (lx, out) in row.iter_mut().enumerate() {
+            let x0 = rect.x as usize + lx * s;
+            let x1 = (x0 + s).min(rect.right() as usize);
+            let mut sum = [0u32; 4];
+            for y in y0..y1 {
+                for p in data[(y * w + x0) * 4..(y * w + x1) * 4].chunks_exact(4) {
+                    for c in 0..4 {
+                        sum[c] += p[c] as u32;
+                    }
+                }
+            }
+            let n = ((x1 - x0) * (y1 - y0)) as f32;
+            *out = sum.map(|v| v as f32 / n);
+        }
+    });
+    let mut b = a.clone();
+    let r = plan.low_radius as isize;
+    let norm = 1.0 / (2 * r + 1) as f32;
     for _ in 0..3 {
-        box_pass(&buf, &mut tmp, rw, rh, r, true);
-        box_pass(&tmp, &mut buf, rw, rh, r, false);
+        box_pass(&a, &mut b, lw, lh, r, norm, true);
+        box_pass(&b, &mut a, lw, lh, r, norm, false);
     }
+    let ry = rect.y;
     rows_mut(frame, rect).for_each(|(y, row)| {
-        let src = &buf[(y - rect.y) as usize * rw..][..rw];
-        for (p, s) in row.chunks_exact_mut(4).zip(src) {
+        let sy = ((((y - ry) as f32 + 0.5) / s as f32) - 0.5).clamp(0.0, (lh - 1) as f32);
+        let y0 = sy.floor() as usize;
+        let y1 = (y0 + 1).min(lh - 1);
+        let fy = sy - y0 as f32;
+        for (i, p) in row.chunks_exact_mut(4).enumerate() {
+            let sx = (((i as f32 + 0.5) / s as f32) - 0.5).clamp(0.0, (lw - 1) as f32);
+            let x0 = sx.floor() as usize;
+            let x1 = (x0 + 1).min(lw - 1);
+            let fx = sx - x0 as f32;
+            let (p00, p10, p01, p11) = (a[y0 * lw + x0], a[y0 * lw + x1], a[y1 * lw + x0], a[y1 * lw + x1]);
             for c in 0..4 {
-                p[c] = s[c].round().clamp(0.0, 255.0) as u8;
+                let top = p00[c] * (1.0 - fx) + p10[c] * fx;
+                let bottom = p01[c] * (1.0 - fx) + p11[c] * fx;
+                let v = top * (1.0 - fy) + bottom * fy;
+                // floor(v + 0.5), not round(): WGSL's round() is half-to-even
+                p[c] = (v + 0.5).floor().clamp(0.0, 255.0) as u8;
             }
         }
     });
 }
 
-/// One 1-D box filter of width 2r+1 with clamped edges, along rows or columns.
-fn box_pass(src: &[[f32; 4]], dst: &mut [[f32; 4]], w: usize, h: usize, r: usize, horizontal: bool) {
-    let (len, lines) = if horizontal { (w, h) } else { (h, w) };
-    let idx = move |line: usize, i: usize| {
-        if horizontal {
-            line * w + i
-        } else {
-            i * w + line
-        }
-    };
-    let norm = 1.0 / (2 * r + 1) as f32;
-    let out: Vec<(usize, Vec<[f32; 4]>)> = (0..lines)
-        .into_par_iter()
-        .map(|line| {
-            let at = |i: isize| src[idx(line, i.clamp(0, len as isize - 1) as usize)];
+/// One box pass of radius `r` with clamped edges, along rows or columns; taps summed in order
+/// from -r to r, as the shader does.
+fn box_pass(src: &[[f32; 4]], dst: &mut [[f32; 4]], w: usize, h: usize, r: isize, norm: f32, horizontal: bool) {
+    dst.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
+        for (x, out) in row.iter_mut().enumerate() {
             let mut acc = [0f32; 4];
-            for i in -(r as isize)..=(r as isize) {
-                let p = at(i);
+            for k in -r..=r {
+                let p = if horizontal {
+                    src[y * w + (x as isize + k).clamp(0, w as isize - 1) as usize]
+                } else {
+                    src[(y as isize + k).clamp(0, h as isize - 1) as usize * w + x]
+                };
                 for c in 0..4 {
                     acc[c] += p[c];
                 }
             }
-            let mut res = Vec::with_capacity(len);
-            for i in 0..len as isize {
-                res.push(acc.map(|a| a * norm));
-                let (add, sub) = (at(i + r as isize + 1), at(i - r as isize));
-                for c in 0..4 {
-                    acc[c] += add[c] - sub[c];
-                }
-            }
-            (line, res)
-        })
-        .collect();
-    for (line, res) in out {
-        for (i, v) in res.into_iter().enumerate() {
-            dst[idx(line, i)] = v;
+            *out = acc.map(|v| v * norm);
         }
-    }
+    });
 }
 
 #[cfg(test)]
