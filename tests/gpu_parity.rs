@@ -165,3 +165,33 @@ fn four_k_full_frame_matches() {
         "after 4K",
     );
 }
+
+#[test]
+fn masked_composite_matches() {
+    use scrim::redact::Mask;
+    let mut gpu = gpu();
+    let mut rng = Lcg(11);
+    for (w, h) in [(1, 1), (33, 17), (1280, 720)] {
+        let frame = noise_frame(w, h, &mut rng);
+        // a soft per-pixel mask (like a person segmentation) and feathered boxes
+        let soft: Vec<u8> = (0..w * h).map(|_| rng.below(256) as u8).collect();
+        let masks = [
+            Mask::new(w, h, soft).unwrap(),
+            Mask::from_rects(w, h, &[Rect::new(w / 4, h / 4, w / 2 + 1, h / 3 + 1)], 6),
+        ];
+        for mask in &masks {
+            for style in [Style::Blur { radius: 14 }, Style::Mosaic { block: 16 }, Style::Solid { color: [9, 9, 9] }] {
+                let mut c = frame.clone();
+                CpuRedactor.composite(&mut c, style, mask).unwrap();
+                let mut g = frame.clone();
+                gpu.composite(&mut g, style, mask).unwrap();
+                assert_same(&c, &g, &format!("composite {w}x{h} {style:?}"));
+            }
+        }
+    }
+    // a mask of the wrong size is an error on both
+    let frame = noise_frame(10, 10, &mut rng);
+    let bad = Mask::from_rects(9, 10, &[], 0);
+    assert!(CpuRedactor.composite(&mut frame.clone(), Style::Blur { radius: 3 }, &bad).is_err());
+    assert!(gpu.composite(&mut frame.clone(), Style::Blur { radius: 3 }, &bad).is_err());
+}

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::{blur_plan, Redaction, Redactor, Style};
+use super::{blur_plan, check_mask, Mask, Redaction, Redactor, Style};
 use crate::error::Result;
 use crate::frame::{Frame, Rect};
 
@@ -27,6 +27,34 @@ impl Redactor for CpuRedactor {
                 Style::Blur { radius } => blur(frame, rect, radius),
             }
         }
+        Ok(())
+    }
+
+    fn composite(&mut self, frame: &mut Frame, style: Style, mask: &Mask) -> Result<()> {
+        check_mask(frame, mask)?;
+        let mut layer = frame.clone();
+        self.apply(
+            &mut layer,
+            &[Redaction {
+                rect: frame.bounds(),
+                style,
+            }],
+        )?;
+        let w = frame.width() as usize * 4;
+        frame
+            .data_mut()
+            .par_chunks_mut(w)
+            .zip(layer.data().par_chunks(w))
+            .enumerate()
+            .for_each(|(y, (row, lrow))| {
+                let arow = &mask.alpha()[y * w / 4..(y + 1) * w / 4];
+                for ((o, l), &a) in row.chunks_exact_mut(4).zip(lrow.chunks_exact(4)).zip(arow) {
+                    let a = a as u32;
+                    for c in 0..4 {
+                        o[c] = ((o[c] as u32 * (255 - a) + l[c] as u32 * a + 127) / 255) as u8;
+                    }
+                }
+            });
         Ok(())
     }
 }
