@@ -30,7 +30,8 @@ lint:
 ## bench: still-pipeline latency per stage (p50/p95/p99) and the criterion benches
 bench: models
 	$(CARGO) build --release
-	./target/release/scrim bench --iterations 10 --json out/bench.json
+	mkdir -p out
+	./target/release/scrim bench --json out/bench.json --chart out/bench.png
 	$(CARGO) bench
 
 deps:

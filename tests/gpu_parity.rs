@@ -180,7 +180,11 @@ fn masked_composite_matches() {
             Mask::from_rects(w, h, &[Rect::new(w / 4, h / 4, w / 2 + 1, h / 3 + 1)], 6),
         ];
         for mask in &masks {
-            for style in [Style::Blur { radius: 14 }, Style::Mosaic { block: 16 }, Style::Solid { color: [9, 9, 9] }] {
+            for style in [
+                Style::Blur { radius: 14 },
+                Style::Mosaic { block: 16 },
+                Style::Solid { color: [9, 9, 9] },
+            ] {
                 let mut c = frame.clone();
                 CpuRedactor.composite(&mut c, style, mask).unwrap();
                 let mut g = frame.clone();
@@ -192,6 +196,10 @@ fn masked_composite_matches() {
     // a mask of the wrong size is an error on both
     let frame = noise_frame(10, 10, &mut rng);
     let bad = Mask::from_rects(9, 10, &[], 0);
-    assert!(CpuRedactor.composite(&mut frame.clone(), Style::Blur { radius: 3 }, &bad).is_err());
-    assert!(gpu.composite(&mut frame.clone(), Style::Blur { radius: 3 }, &bad).is_err());
+    assert!(CpuRedactor
+        .composite(&mut frame.clone(), Style::Blur { radius: 3 }, &bad)
+        .is_err());
+    assert!(gpu
+        .composite(&mut frame.clone(), Style::Blur { radius: 3 }, &bad)
+        .is_err());
 }

@@ -1,6 +1,7 @@
 //! `scrim`: the command-line front end.
 
 mod bench;
+mod chart;
 mod redact;
 
 use std::path::PathBuf;

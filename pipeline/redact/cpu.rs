@@ -59,19 +59,30 @@ impl Redactor for CpuRedactor {
     }
 }
 
-/// Mutable row slices `[x0, x1)` of the rows of `rect`, in parallel.
-fn rows_mut(frame: &mut Frame, rect: Rect) -> impl ParallelIterator<Item = (u32, &mut [u8])> {
+/// Regions smaller than this many pixels are processed on the calling thread: waking rayon's
+/// workers costs more than filling a text-line box (measured with `cargo bench --bench redact`).
+const PARALLEL_MIN_PIXELS: u64 = 1 << 16;
+
+/// Calls `f(y, row)` with the mutable `[x0, x1)` slice of every row of `rect`; in parallel for
+/// large regions.
+fn for_each_row(frame: &mut Frame, rect: Rect, f: impl Fn(u32, &mut [u8]) + Sync + Send) {
     let stride = frame.width() as usize * 4;
     let (x0, x1) = (rect.x as usize * 4, rect.right() as usize * 4);
     let data = &mut frame.data_mut()[rect.y as usize * stride..rect.bottom() as usize * stride];
-    data.par_chunks_mut(stride)
-        .enumerate()
-        .map(move |(i, row)| (rect.y + i as u32, &mut row[x0..x1]))
+    if rect.area() < PARALLEL_MIN_PIXELS {
+        data.chunks_mut(stride)
+            .enumerate()
+            .for_each(|(i, row)| f(rect.y + i as u32, &mut row[x0..x1]));
+    } else {
+        data.par_chunks_mut(stride)
+            .enumerate()
+            .for_each(|(i, row)| f(rect.y + i as u32, &mut row[x0..x1]));
+    }
 }
 
 fn solid(frame: &mut Frame, rect: Rect, color: [u8; 3]) {
     let px = [color[0], color[1], color[2], 255];
-    rows_mut(frame, rect).for_each(|(_, row)| {
+    for_each_row(frame, rect, |_, row| {
         for p in row.chunks_exact_mut(4) {
             p.copy_from_slice(&px);
         }
@@ -87,30 +98,32 @@ fn mosaic(frame: &mut Frame, rect: Rect, block: u32) {
         .map(|y| (y, (y + block).min(rect.bottom())))
         .collect();
     // means first (read-only), then fill: cells never read pixels another cell wrote
-    let means: Vec<Vec<[u8; 4]>> = bands
-        .par_iter()
-        .map(|&(y0, y1)| {
-            let data = frame.data();
-            (rect.x..rect.right())
-                .step_by(block as usize)
-                .map(|x0| {
-                    let x1 = (x0 + block).min(rect.right());
-                    let mut sum = [0u64; 4];
-                    for y in y0..y1 {
-                        let row = &data[(y as usize * w + x0 as usize) * 4..(y as usize * w + x1 as usize) * 4];
-                        for p in row.chunks_exact(4) {
-                            for c in 0..4 {
-                                sum[c] += p[c] as u64;
-                            }
+    let mean_of_band = |&(y0, y1): &(u32, u32)| {
+        let data = frame.data();
+        (rect.x..rect.right())
+            .step_by(block as usize)
+            .map(|x0| {
+                let x1 = (x0 + block).min(rect.right());
+                let mut sum = [0u64; 4];
+                for y in y0..y1 {
+                    let row = &data[(y as usize * w + x0 as usize) * 4..(y as usize * w + x1 as usize) * 4];
+                    for p in row.chunks_exact(4) {
+                        for c in 0..4 {
+                            sum[c] += p[c] as u64;
                         }
                     }
-                    let n = ((x1 - x0) * (y1 - y0)) as u64;
-                    [0, 1, 2, 3].map(|c| ((sum[c] + n / 2) / n) as u8)
-                })
-                .collect()
-        })
-        .collect();
-    rows_mut(frame, rect).for_each(|(y, row)| {
+                }
+                let n = ((x1 - x0) * (y1 - y0)) as u64;
+                [0, 1, 2, 3].map(|c| ((sum[c] + n / 2) / n) as u8)
+            })
+            .collect::<Vec<[u8; 4]>>()
+    };
+    let means: Vec<Vec<[u8; 4]>> = if rect.area() < PARALLEL_MIN_PIXELS {
+        bands.iter().map(mean_of_band).collect()
+    } else {
+        bands.par_iter().map(mean_of_band).collect()
+    };
+    for_each_row(frame, rect, |y, row| {
         let band = &means[((y - rect.y) / block) as usize];
         for (i, p) in row.chunks_exact_mut(4).enumerate() {
             p.copy_from_slice(&band[i / block as usize]);
@@ -156,7 +169,7 @@ fn blur(frame: &mut Frame, rect: Rect, radius: u32) {
         box_pass(&b, &mut a, lw, lh, r, norm, false);
     }
     let ry = rect.y;
-    rows_mut(frame, rect).for_each(|(y, row)| {
+    for_each_row(frame, rect, |y, row| {
         let sy = ((((y - ry) as f32 + 0.5) / s as f32) - 0.5).clamp(0.0, (lh - 1) as f32);
         let y0 = sy.floor() as usize;
         let y1 = (y0 + 1).min(lh - 1);
