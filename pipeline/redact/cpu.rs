@@ -168,24 +168,30 @@ fn blur(frame: &mut Frame, rect: Rect, radius: u32) {
         box_pass(&a, &mut b, lw, lh, r, norm, true);
         box_pass(&b, &mut a, lw, lh, r, norm, false);
     }
-    let ry = rect.y;
+    // Bilinear taps per column and per row, computed once: the same expressions as the shader's.
+    let taps = |i: u32, low: usize| {
+        let v = (((i as f32 + 0.5) / s as f32) - 0.5).clamp(0.0, (low - 1) as f32);
+        let i0 = v.floor() as usize;
+        (i0, (i0 + 1).min(low - 1), v - i0 as f32)
+    };
+    let cols: Vec<(usize, usize, f32)> = (0..rect.w).map(|x| taps(x, lw)).collect();
+    // Horizontal interpolation of every low-res row once ("top" and "bottom" in the shader).
+    let mut hrows: Vec<[f32; 4]> = vec![[0.0; 4]; lh * rect.w as usize];
+    hrows.par_chunks_mut(rect.w as usize).enumerate().for_each(|(ly, out)| {
+        let r = &a[ly * lw..(ly + 1) * lw];
+        for (o, &(x0, x1, fx)) in out.iter_mut().zip(&cols) {
+            *o = [0, 1, 2, 3].map(|c| r[x0][c] * (1.0 - fx) + r[x1][c] * fx);
+        }
+    });
+    let (ry, rw) = (rect.y, rect.w as usize);
     for_each_row(frame, rect, |y, row| {
-        let sy = ((((y - ry) as f32 + 0.5) / s as f32) - 0.5).clamp(0.0, (lh - 1) as f32);
-        let y0 = sy.floor() as usize;
-        let y1 = (y0 + 1).min(lh - 1);
-        let fy = sy - y0 as f32;
-        for (i, p) in row.chunks_exact_mut(4).enumerate() {
-            let sx = (((i as f32 + 0.5) / s as f32) - 0.5).clamp(0.0, (lw - 1) as f32);
-            let x0 = sx.floor() as usize;
-            let x1 = (x0 + 1).min(lw - 1);
-            let fx = sx - x0 as f32;
-            let (p00, p10, p01, p11) = (a[y0 * lw + x0], a[y0 * lw + x1], a[y1 * lw + x0], a[y1 * lw + x1]);
+        let (y0, y1, fy) = taps(y - ry, lh);
+        let (top, bottom) = (&hrows[y0 * rw..(y0 + 1) * rw], &hrows[y1 * rw..(y1 + 1) * rw]);
+        for ((p, t), b) in row.chunks_exact_mut(4).zip(top).zip(bottom) {
             for c in 0..4 {
-                let top = p00[c] * (1.0 - fx) + p10[c] * fx;
-                let bottom = p01[c] * (1.0 - fx) + p11[c] * fx;
-                let v = top * (1.0 - fy) + bottom * fy;
-                // floor(v + 0.5), not round(): WGSL's round() is half-to-even
-                p[c] = (v + 0.5).floor().clamp(0.0, 255.0) as u8;
+                let v = (t[c] * (1.0 - fy) + b[c] * fy).clamp(0.0, 255.0);
+                // floor(v + 0.5) (WGSL's round() is half-to-even); v >= 0, so truncation floors
+                p[c] = (v + 0.5) as u8;
             }
         }
     });
