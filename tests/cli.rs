@@ -229,25 +229,21 @@ fn bad_policy_names_the_line() {
     )
     .unwrap();
     let input = common::asset("fixtures/release-notes.png");
-    let o = scrim(&[
-        "redact",
-        s(&input),
-        "-o",
-        s(&dir.path().join("o.png")),
-        "--policy",
-        s(&policy),
-    ]);
+    let with_policy = |p: &Path| {
+        scrim(&[
+            "redact",
+            s(&input),
+            "-o",
+            s(&dir.path().join("o.png")),
+            "--policy",
+            s(p),
+        ])
+    };
+    let o = with_policy(&policy);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
     // the shipped example policy is valid
-    let o = scrim(&[
-        "redact",
-        s(&input),
-        "-o",
-        s(&dir.path().join("o.png")),
-        "--policy",
-        s(&common::asset("policy.example.toml")),
-    ]);
+    let o = with_policy(&common::asset("policy.example.toml"));
     assert!(o.status.success(), "{}", stderr(&o));
 }
 

@@ -306,7 +306,13 @@ impl Classifier {
         // Host names and e-mail addresses, also on a view with OCR's stray spaces around
         // '-', '.' and '@' removed ("db -prod -06.corp.example").
         let despaced = despace(text);
-        for view in [None, Some(&despaced)] {
+        // most lines have no stray spaces: then the second view would repeat the first
+        let views = if despaced.0 == text {
+            vec![None]
+        } else {
+            vec![None, Some(&despaced)]
+        };
+        for view in views {
             let (vtext, to_orig) = match view {
                 None => (text, None),
                 Some((t, map)) => (t.as_str(), Some(map)),
