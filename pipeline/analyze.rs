@@ -7,7 +7,9 @@ use crate::addressbar;
 use crate::classify::{looks_like_person_name, Category, Classifier};
 use crate::error::Result;
 use crate::frame::{Frame, Rect};
-use crate::ocr::{Ocr, TextLine};
+use crate::models::ModelDir;
+use crate::ocr::{CtcRecognizer, DbDetector, Ocr, TextLine};
+use crate::policy::Policy;
 use crate::region::{Detector, Region};
 
 /// Time spent per stage on one frame.
@@ -59,6 +61,15 @@ impl Analyzer {
         Analyzer { ocr, classifier }
     }
 
+    /// The real OCR models from `models`, configured by the policy.
+    pub fn from_models(models: &ModelDir, policy: &Policy, threads: usize) -> Result<Self> {
+        let ocr = Ocr {
+            detector: Box::new(DbDetector::new(models, threads)?.with_max_side(policy.ocr.detection_max_side)),
+            recognizer: Box::new(CtcRecognizer::new(models, threads)?),
+        };
+        Ok(Analyzer::new(ocr, Classifier::new(policy.classifier.clone())))
+    }
+
     pub fn classifier(&self) -> &Classifier {
         &self.classifier
     }
@@ -78,48 +89,97 @@ impl Analyzer {
         Ok(Analysis { regions, lines, times })
     }
 
+    /// Reads the text lines inside `band` of `frame` (OCR on that crop only), in frame
+    /// coordinates. The temporal pipeline calls this for the parts of a frame that changed.
+    pub fn read_band(&mut self, frame: &Frame, band: Rect) -> Result<(Vec<TextLine>, StageTimes)> {
+        read_band(&mut self.ocr, frame, band)
+    }
+
     /// Findings of the classifier plus geometry-based detectors, as padded boxes.
     pub fn regions_for(&self, frame: &Frame, lines: &[TextLine]) -> Vec<Region> {
-        let bounds = frame.bounds();
-        let mut regions = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
-            for f in self.classifier.classify(&line.text) {
-                let rect = pad_text_box(line.span_rect(f.start, f.end), line.rect.h, bounds);
-                let rect = keep_clear_of_neighbours(rect, i, lines);
-                regions.push(Region {
-                    rect,
-                    category: f.category,
-                    detector: Detector::Text,
-                    rule: f.rule,
-                    confidence: line.confidence,
-                });
-            }
-        }
-        if self.classifier.config().enabled.contains(&Category::Name) {
-            for (rect, conf) in labelled_names(lines) {
-                let rect = pad_text_box(rect, rect.h, bounds);
-                regions.push(Region {
-                    rect,
-                    category: Category::Name,
-                    detector: Detector::Layout,
-                    rule: "name-column".into(),
-                    confidence: conf,
-                });
-            }
-        }
-        if self.classifier.config().enabled.contains(&Category::AddressBar) {
-            for rect in addressbar::find_address_bars(frame, lines) {
-                regions.push(Region {
-                    rect,
-                    category: Category::AddressBar,
-                    detector: Detector::AddressBar,
-                    rule: "omnibox".into(),
-                    confidence: 1.0,
-                });
-            }
-        }
-        regions
+        regions_for(&self.classifier, frame, lines)
     }
+
+    pub fn into_parts(self) -> (Ocr, Classifier) {
+        (self.ocr, self.classifier)
+    }
+}
+
+/// OCR of one band of a frame; lines come back in frame coordinates.
+pub fn read_band(ocr: &mut Ocr, frame: &Frame, band: Rect) -> Result<(Vec<TextLine>, StageTimes)> {
+    let band = band.intersect(frame.bounds());
+    let whole = band == frame.bounds();
+    let crop;
+    let view = if whole {
+        frame
+    } else {
+        crop = frame.crop(band)?;
+        &crop
+    };
+    let t0 = Instant::now();
+    let boxes = ocr.detector.detect(view)?;
+    let t1 = Instant::now();
+    let mut lines = ocr.recognizer.recognize(view, &boxes)?;
+    let t2 = Instant::now();
+    for l in &mut lines {
+        l.rect.x += band.x;
+        l.rect.y += band.y;
+        for c in &mut l.chars {
+            c.0 += band.x as f32;
+            c.1 += band.x as f32;
+        }
+    }
+    Ok((
+        lines,
+        StageTimes {
+            detect: t1 - t0,
+            recognize: t2 - t1,
+            classify: Duration::ZERO,
+        },
+    ))
+}
+
+/// Findings of the classifier plus geometry-based detectors, as padded boxes.
+pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine]) -> Vec<Region> {
+    let bounds = frame.bounds();
+    let mut regions = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        for f in classifier.classify(&line.text) {
+            let rect = pad_text_box(line.span_rect(f.start, f.end), line.rect.h, bounds);
+            let rect = keep_clear_of_neighbours(rect, i, lines);
+            regions.push(Region {
+                rect,
+                category: f.category,
+                detector: Detector::Text,
+                rule: f.rule,
+                confidence: line.confidence,
+            });
+        }
+    }
+    if classifier.config().enabled.contains(&Category::Name) {
+        for (rect, conf) in labelled_names(lines) {
+            let rect = pad_text_box(rect, rect.h, bounds);
+            regions.push(Region {
+                rect,
+                category: Category::Name,
+                detector: Detector::Layout,
+                rule: "name-column".into(),
+                confidence: conf,
+            });
+        }
+    }
+    if classifier.config().enabled.contains(&Category::AddressBar) {
+        for rect in addressbar::find_address_bars(frame, lines) {
+            regions.push(Region {
+                rect,
+                category: Category::AddressBar,
+                detector: Detector::AddressBar,
+                rule: "omnibox".into(),
+                confidence: 1.0,
+            });
+        }
+    }
+    regions
 }
 
 /// Padding so no glyph edge survives: character positions from CTC are good to about half a

@@ -18,6 +18,8 @@ pub enum ErrorKind {
     Output,
     /// Command-line usage that cannot be satisfied.
     Usage,
+    /// The user stopped the job (Ctrl-C) before it finished.
+    Interrupted,
 }
 
 #[derive(Debug)]

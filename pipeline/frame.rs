@@ -87,6 +87,34 @@ impl Frame {
         let w = self.width as usize * 4;
         &self.data[y as usize * w..(y as usize + 1) * w]
     }
+
+    /// Bytes of row `y` between columns `x0..x1`.
+    pub fn row_span(&self, y: u32, x0: u32, x1: u32) -> &[u8] {
+        let base = y as usize * self.width as usize * 4;
+        &self.data[base + x0 as usize * 4..base + x1 as usize * 4]
+    }
+
+    /// A copy of the part of the frame inside `rect` (clipped to the frame; must not be empty).
+    pub fn crop(&self, rect: Rect) -> Result<Frame> {
+        let r = rect.intersect(self.bounds());
+        let mut data = Vec::with_capacity(r.area() as usize * 4);
+        for y in r.y..r.bottom() {
+            data.extend_from_slice(self.row_span(y, r.x, r.right()));
+        }
+        Frame::new(r.w, r.h, data)
+    }
+
+    /// Copies the pixels of `src` inside `rect` into the same place of this frame (same size).
+    pub fn copy_rect_from(&mut self, src: &Frame, rect: Rect) {
+        debug_assert_eq!((self.width, self.height), (src.width, src.height));
+        let r = rect.intersect(self.bounds());
+        let stride = self.width as usize * 4;
+        for y in r.y..r.bottom() {
+            let a = y as usize * stride + r.x as usize * 4;
+            let b = a + r.w as usize * 4;
+            self.data[a..b].copy_from_slice(&src.data[a..b]);
+        }
+    }
 }
 
 /// An axis-aligned rectangle in frame pixels; `x + w` and `y + h` are exclusive.

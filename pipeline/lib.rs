@@ -19,6 +19,9 @@ pub mod region;
 pub mod report;
 pub mod resize;
 pub mod still;
+pub mod stream;
+pub mod temporal;
+pub mod video;
 
 pub use error::{Error, ErrorKind, Result};
 pub use frame::{Frame, Rect};

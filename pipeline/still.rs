@@ -4,11 +4,9 @@
 use std::time::{Duration, Instant};
 
 use crate::analyze::{Analyzer, StageTimes};
-use crate::classify::Classifier;
 use crate::error::Result;
 use crate::frame::Frame;
 use crate::models::ModelDir;
-use crate::ocr::{CtcRecognizer, DbDetector, Ocr};
 use crate::policy::Policy;
 use crate::redact::{CpuRedactor, Redaction, Redactor};
 use crate::region::Region;
@@ -31,12 +29,8 @@ impl StillPipeline {
     /// Loads the OCR models from `models`; fails with `ModelMissing` (naming the fetch command)
     /// if they are not installed. Redacts on the CPU; see [`StillPipeline::with_redactor`].
     pub fn new(models: &ModelDir, policy: Policy, threads: usize) -> Result<Self> {
-        let ocr = Ocr {
-            detector: Box::new(DbDetector::new(models, threads)?.with_max_side(policy.ocr.detection_max_side)),
-            recognizer: Box::new(CtcRecognizer::new(models, threads)?),
-        };
         Ok(Self::with_parts(
-            Analyzer::new(ocr, Classifier::new(policy.classifier.clone())),
+            Analyzer::from_models(models, &policy, threads)?,
             Box::new(CpuRedactor),
             policy,
         ))

@@ -99,7 +99,7 @@ pub fn is_random_token(s: &str) -> bool {
     }
     let c = classes(s);
     let hex = s.chars().all(|ch| ch.is_ascii_hexdigit());
-    if hex && len >= 24 && c.digit >= 4 && (c.lower + c.upper) >= 4 {
+    if hex && len >= 16 && c.digit >= 4 && (c.lower + c.upper) >= 4 {
         return entropy(s) >= 3.0;
     }
     // identifiers_like_this and /paths/like/this are not tokens

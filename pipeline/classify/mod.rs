@@ -113,6 +113,7 @@ impl Default for ClassifierConfig {
     }
 }
 
+#[derive(Clone)]
 pub struct Classifier {
     cfg: ClassifierConfig,
 }
@@ -129,7 +130,7 @@ re!(HOST, &format!(r"{LABEL}(?:\.{LABEL})+\.?"));
 re!(SCHEME_URL, r"(?i)\b[a-z][a-z0-9+.-]{1,15}://[^\s<>\x22'`]+");
 re!(USERINFO, r"://[^/\s:@]+:[^/\s@]+@");
 re!(EMAIL, r"[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+");
-re!(IPV4, r"\d{1,3}[.,]\d{1,3}[.,]\d{1,3}[.,]\d{1,3}");
+re!(IPV4, r"\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}");
 re!(IPV6, r"(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*");
 re!(
     PHONE,
@@ -406,7 +407,7 @@ impl Classifier {
                 if !plausible(&m) || !bounded(&m) {
                     continue;
                 }
-                let octets: Vec<u32> = m.as_str().split(['.', ',']).filter_map(|o| o.parse().ok()).collect();
+                let octets: Vec<u32> = m.as_str().split(['.', ',']).filter_map(|o| o.trim().parse().ok()).collect();
                 if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
                     continue;
                 }

@@ -100,6 +100,8 @@ fn positives() {
         // IPs, including OCR look-alikes
         ("10.207.226.161", Category::Ip, "10.207.226.161"),
         ("address 10.2O7.226.l61 is up", Category::Ip, "10.2O7.226.l61"),
+        // OCR sometimes reads a space after a dot in monospace digits
+        ("with address 10.93. 189.95.", Category::Ip, "10.93. 189.95"),
         ("fe80::1ff:fe23:4567:890a", Category::Ip, "fe80::1ff:fe23:4567:890a"),
         ("8.8.8.8", Category::Ip, "8.8.8.8"),
         // secrets
@@ -218,6 +220,7 @@ fn negatives() {
         "Requests / min 48,213",
         "99.7%",
         "$8,510.00",
+        "sizes 10, 20, 30, 40",
         "Start date 2019-03-04",
         "09:41",
         "e.g. the standby replica",

@@ -3,6 +3,7 @@
 mod bench;
 mod chart;
 mod redact;
+mod video;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,10 +49,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Redact screenshots (PNG, JPEG, WebP): one file to one file, or many into a directory.
+    /// Redact screenshots (PNG, JPEG, WebP) or a recording (anything ffmpeg reads).
+    ///
+    /// Images: one file to one file, or many into a directory. Videos: every frame's changed
+    /// parts are analysed before it is written; audio and subtitles are copied untouched.
     #[command(
         after_help = "Examples:\n  scrim redact shot.png -o shot.redacted.png --preview check.png\n  \
-scrim redact shots/*.png -o redacted/ --report report.json\n  scrim redact shot.png -o out.png --policy policy.toml"
+scrim redact shots/*.png -o redacted/ --report report.json\n  scrim redact shot.png -o out.png --policy policy.toml\n  \
+scrim redact demo.mp4 -o demo.redacted.mp4 --report demo.html --report demo.json"
     )]
     Redact(redact::Args),
     /// Show what is installed: ONNX Runtime, the models and their versions.
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
             ExitCode::from(match e.kind() {
                 scrim::ErrorKind::Usage => 2,
                 scrim::ErrorKind::ModelMissing => 3,
+                scrim::ErrorKind::Interrupted => 130,
                 _ => 1,
             })
         }

@@ -15,25 +15,38 @@ use scrim::{imageio, Frame};
 pub struct Args {
     /// Input images (PNG, JPEG or WebP)
     #[arg(required = true, value_name = "INPUT")]
-    inputs: Vec<PathBuf>,
+    pub inputs: Vec<PathBuf>,
     /// Output file, or a directory when there are several inputs (created if missing)
     #[arg(short, long, value_name = "OUTPUT")]
-    output: PathBuf,
+    pub output: PathBuf,
     /// Policy file (TOML); see assets/policy.example.toml
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Redaction style for every category (overrides the policy's default style)
     #[arg(long, value_enum)]
     style: Option<StyleName>,
-    /// Write a JSON report: per region its box, category, detector and confidence (never the text)
+    /// Write a report: .json (per region or track: box, category, frames; never the text) or,
+    /// for videos, .html (timeline and redacted thumbnails). May be given twice.
     #[arg(long, value_name = "FILE")]
-    report: Option<PathBuf>,
+    pub report: Vec<PathBuf>,
     /// Write a preview with every redaction outlined and labelled (a directory for several inputs)
     #[arg(long, value_name = "FILE")]
     preview: Option<PathBuf>,
     /// Longer side (px) frames are scaled to for text detection [default: policy, else 1920]
     #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(320..=7680))]
     det_max_side: Option<u32>,
+    /// Videos: analyse every frame in full instead of only what changed (slow; for comparison)
+    #[arg(long)]
+    pub exhaustive: bool,
+    /// Videos: encoder quality, lower is better (x264 CRF; VP9 for .webm)
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(0..=51))]
+    pub crf: u32,
+    /// Videos: write per-frame statistics (stage times, analysed bands) as JSON lines
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+    /// Videos: x264 preset (ultrafast … veryslow)
+    #[arg(long, default_value = "veryfast")]
+    pub preset: String,
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact::BackendChoice) -> Result<ExitCode> {
@@ -47,6 +60,15 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact
     if let Some(s) = args.style {
         policy.redaction.default = s;
         policy.redaction.per_category.clear();
+    }
+    if args.inputs.len() == 1 && scrim::video::is_video_path(&args.inputs[0]) {
+        return crate::video::run(&args.inputs[0], &args, policy, models, threads, backend);
+    }
+    if let Some(p) = args.report.iter().find(|p| !p.extension().is_some_and(|e| e == "json")) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{}: image reports are JSON (.json)", p.display()),
+        ));
     }
     let dir_mode = args.inputs.len() > 1 || args.output.is_dir();
     let jobs = plan(&args, dir_mode)?;
@@ -78,10 +100,10 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact
             Err(e) => return Err(e),
         }
     }
-    if let Some(path) = &args.report {
+    for path in &args.report {
         let rep = Report {
             scrim_version: env!("CARGO_PKG_VERSION"),
-            images: reports,
+            images: reports.clone(),
         };
         let json = serde_json::to_vec_pretty(&rep).map_err(|e| Error::new(ErrorKind::Output, e.to_string()))?;
         imageio::write_atomic(path, &json)?;

@@ -1,0 +1,114 @@
+//! `scrim redact clip.mp4 -o out.mp4`: recordings in, redacted recordings out.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use scrim::analyze::Analyzer;
+use scrim::error::{Error, ErrorKind, Result};
+use scrim::models::ModelDir;
+use scrim::policy::Policy;
+use scrim::redact::BackendChoice;
+use scrim::stream::StreamAnalyzer;
+use scrim::video::{self, EncodeOptions, VideoJob};
+
+/// Set by Ctrl-C; checked between frames.
+pub fn stop_flag() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = stop.clone();
+    // a second handler cannot be installed; then Ctrl-C just kills the process, and the
+    // partial output still has a name that does not look finished
+    let _ = ctrlc::set_handler(move || s.store(true, Ordering::Relaxed));
+    stop
+}
+
+pub fn run(
+    input: &Path,
+    args: &crate::redact::Args,
+    policy: Policy,
+    models: &ModelDir,
+    threads: usize,
+    backend: BackendChoice,
+) -> Result<ExitCode> {
+    video::ffmpeg::format_for(&args.output)?;
+    for r in &args.report {
+        if !r.extension().is_some_and(|e| e == "json" || e == "html") {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("{}: video reports are .json or .html", r.display()),
+            ));
+        }
+    }
+    let analyzer = Analyzer::from_models(models, &policy, threads)?;
+    let mut stream = StreamAnalyzer::new(analyzer, video::VIDEO_NOISE_TOLERANCE).exhaustive(args.exhaustive);
+    let mut redactor = crate::redactor(backend);
+    let stop = stop_flag();
+    let mut stats_file = match &args.stats {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| {
+            Error::new(ErrorKind::Output, format!("cannot create {}: {e}", p.display()))
+        })?)),
+        None => None,
+    };
+    let mut job = VideoJob {
+        input,
+        output: &args.output,
+        policy: &policy,
+        encode: EncodeOptions {
+            crf: args.crf,
+            preset: args.preset.clone(),
+        },
+        exhaustive: args.exhaustive,
+        stop: &stop,
+        stats: stats_file.as_mut().map(|f| f as &mut dyn std::io::Write),
+    };
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} frames  {per_sec}  ETA {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let outcome = job.run(&mut stream, redactor.as_mut(), |p| {
+        bar.set_length(p.frames_estimate);
+        bar.set_position(p.frame);
+    });
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    for r in &args.report {
+        if r.extension().is_some_and(|e| e == "html") {
+            outcome.report.write_html(r)?;
+        } else {
+            outcome.report.write_json(r)?;
+        }
+    }
+    if let Some(d) = &outcome.damaged_tail {
+        eprintln!(
+            "scrim: warning: the end of {} could not be decoded ({d}); the output holds the {} frames before it",
+            input.display(),
+            outcome.frames
+        );
+    }
+    let counts: Vec<String> = outcome
+        .report
+        .counts()
+        .iter()
+        .map(|(c, n)| format!("{} {n}", c.as_str()))
+        .collect();
+    eprintln!(
+        "  {} -> {}: {} frames in {:.1} s ({:.1} fps); {} analysed, {:.1}% of pixels; tracks: {}",
+        input.display(),
+        outcome.output.display(),
+        outcome.frames,
+        outcome.wall.as_secs_f64(),
+        outcome.report.fps,
+        outcome.analysed_frames,
+        outcome.analysed_pixel_fraction * 100.0,
+        if counts.is_empty() { "none".into() } else { counts.join(", ") }
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,602 @@
+//! Temporal reuse: what scrim has already analysed, so a frame costs only the analysis of what
+//! changed.
+//!
+//! A [`Scene`] keeps the pixels exactly as they were when analysed, the text lines read from
+//! them, and one validity bit per 32x32 tile. A tile of a new frame is *clean* when its pixels
+//! match the analysed ones (exactly, or within a noise tolerance for decoded video), so the
+//! verdicts of the lines there still hold. Everything else is *dirty*: it is analysed (offline),
+//! or held or covered by the gate (live) — never shown raw.
+//!
+//! Comparing against the analysed copy, not against the previous frame, means slow drifts add
+//! up until they count, and there are no hash collisions to reason about.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::frame::{Frame, Rect};
+use crate::ocr::TextLine;
+
+/// Tile side in pixels: small enough that one typed character dirties little, large enough
+/// that the bookkeeping is negligible (2040 tiles at 1080p).
+pub const TILE: u32 = 32;
+
+/// Rows of context added above and below a changed band, so a line whose glyphs just changed is
+/// read whole. Larger than the tallest common UI line.
+pub const BAND_MARGIN: u32 = 24;
+
+/// When more than this fraction of tiles is dirty, one full-frame analysis is cheaper than many
+/// bands.
+pub const FULL_FRAME_FRACTION: f32 = 0.5;
+
+/// Which tiles of a frame differ from what was analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changes {
+    tiles_x: u32,
+    tiles_y: u32,
+    width: u32,
+    height: u32,
+    dirty: Vec<bool>,
+}
+
+impl Changes {
+    pub fn is_clean(&self) -> bool {
+        !self.dirty.iter().any(|&d| d)
+    }
+
+    pub fn dirty_count(&self) -> usize {
+        self.dirty.iter().filter(|&&d| d).count()
+    }
+
+    pub fn fraction(&self) -> f32 {
+        self.dirty_count() as f32 / self.dirty.len().max(1) as f32
+    }
+
+    pub fn is_dirty(&self, tx: u32, ty: u32) -> bool {
+        self.dirty[(ty * self.tiles_x + tx) as usize]
+    }
+
+    fn tile_rect(&self, tx: u32, ty: u32) -> Rect {
+        tile_rect(tx, ty, self.width, self.height)
+    }
+
+    /// The dirty tiles as rectangles: horizontal runs of dirty tiles, one per tile row.
+    pub fn dirty_rects(&self) -> Vec<Rect> {
+        let mut out = Vec::new();
+        for ty in 0..self.tiles_y {
+            let mut run: Option<Rect> = None;
+            for tx in 0..self.tiles_x {
+                if self.is_dirty(tx, ty) {
+                    let r = self.tile_rect(tx, ty);
+                    run = Some(run.map_or(r, |u| u.union(r)));
+                } else if let Some(r) = run.take() {
+                    out.push(r);
+                }
+            }
+            out.extend(run);
+        }
+        out
+    }
+}
+
+fn tile_rect(tx: u32, ty: u32, width: u32, height: u32) -> Rect {
+    let x = tx * TILE;
+    let y = ty * TILE;
+    Rect::new(x, y, TILE.min(width - x), TILE.min(height - y))
+}
+
+/// A vertical shift of content that was recognised and followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scroll {
+    /// The area that moved (tile aligned).
+    pub area: Rect,
+    /// Rows moved down (negative: up, as when a page scrolls on).
+    pub dy: i32,
+}
+
+/// What has been analysed: pixels, the lines read from them, and which tiles those describe.
+pub struct Scene {
+    analysed: Frame,
+    valid: Vec<bool>,
+    tiles_x: u32,
+    tiles_y: u32,
+    lines: Vec<TextLine>,
+    /// Largest per-channel difference still counted as "unchanged" (0 = exact).
+    tolerance: u8,
+}
+
+impl Scene {
+    /// A scene for frames of this size where nothing has been analysed yet: every tile is dirty.
+    pub fn new(width: u32, height: u32, tolerance: u8) -> Self {
+        let tiles_x = width.div_ceil(TILE);
+        let tiles_y = height.div_ceil(TILE);
+        Scene {
+            analysed: Frame::filled(width, height, [0, 0, 0, 0]).expect("scene size is a valid frame size"),
+            valid: vec![false; (tiles_x * tiles_y) as usize],
+            tiles_x,
+            tiles_y,
+            lines: Vec::new(),
+            tolerance,
+        }
+    }
+
+    pub fn width(&self) -> u32 {
+        self.analysed.width()
+    }
+    pub fn height(&self) -> u32 {
+        self.analysed.height()
+    }
+
+    /// The pixels as they were analysed (address-bar geometry is judged on these).
+    pub fn analysed(&self) -> &Frame {
+        &self.analysed
+    }
+
+    /// Text lines currently believed on screen. Held in memory only; never logged.
+    pub fn lines(&self) -> &[TextLine] {
+        &self.lines
+    }
+
+    pub fn fits(&self, frame: &Frame) -> bool {
+        frame.width() == self.width() && frame.height() == self.height()
+    }
+
+    /// Compares `frame` (same size as the scene) with what was analysed, tile by tile.
+    pub fn changes(&self, frame: &Frame) -> Changes {
+        assert!(self.fits(frame), "frame size differs from the scene's");
+        let (w, h, tx_n) = (self.width(), self.height(), self.tiles_x);
+        let tol = self.tolerance;
+        let dirty: Vec<bool> = (0..self.tiles_y)
+            .into_par_iter()
+            .flat_map_iter(|ty| {
+                let mut row_dirty: Vec<bool> = (0..tx_n).map(|tx| !self.valid[(ty * tx_n + tx) as usize]).collect();
+                let mut noisy = vec![0u32; tx_n as usize];
+                let y0 = ty * TILE;
+                for y in y0..(y0 + TILE).min(h) {
+                    let (a, b) = (frame.row(y), self.analysed.row(y));
+                    if a == b {
+                        continue;
+                    }
+                    for (tx, d) in row_dirty.iter_mut().enumerate() {
+                        if *d {
+                            continue;
+                        }
+                        let x0 = tx as u32 * TILE;
+                        let x1 = (x0 + TILE).min(w);
+                        let (s, t) = (
+                            &a[x0 as usize * 4..x1 as usize * 4],
+                            &b[x0 as usize * 4..x1 as usize * 4],
+                        );
+                        *d = if tol == 0 {
+                            s != t
+                        } else {
+                            let (n, strong) = noise(s, t, tol);
+                            noisy[tx] += n;
+                            strong || noisy[tx] >= NOISY_PIXELS
+                        };
+                    }
+                }
+                row_dirty
+            })
+            .collect();
+        Changes {
+            tiles_x: self.tiles_x,
+            tiles_y: self.tiles_y,
+            width: w,
+            height: h,
+            dirty,
+        }
+    }
+
+    /// Looks for a vertical scroll inside the dirty area and, when content that was analysed
+    /// reappears shifted, moves its pixels, lines and validity with it, so only the newly
+    /// exposed rows need analysis. Returns the scroll it followed.
+    pub fn follow_scroll(&mut self, frame: &Frame, changes: &Changes) -> Option<Scroll> {
+        let area = scroll_candidate(changes)?;
+        let dy = estimate_shift(&self.analysed, frame, area)?;
+        self.apply_shift(area, dy);
+        Some(Scroll { area, dy })
+    }
+
+    fn apply_shift(&mut self, area: Rect, dy: i32) {
+        let (y0, y1) = (area.y as i64, area.bottom() as i64);
+        let src_of = |y: i64| y - dy as i64;
+        // pixels: move rows inside the area; rows with no source inside it keep stale pixels
+        // and are marked invalid below
+        let old = self.analysed.crop(area).expect("scroll area is inside the frame");
+        let stride = area.w as usize * 4;
+        let fw = self.width() as usize * 4;
+        for y in y0..y1 {
+            let s = src_of(y);
+            if s < y0 || s >= y1 {
+                continue;
+            }
+            let src = &old.data()[(s - y0) as usize * stride..(s - y0 + 1) as usize * stride];
+            let at = y as usize * fw + area.x as usize * 4;
+            self.analysed.data_mut()[at..at + stride].copy_from_slice(src);
+        }
+        // validity: a tile is valid if every row came from a valid tile inside the area
+        let tx0 = area.x / TILE;
+        let tx1 = area.right().div_ceil(TILE);
+        let old_valid = self.valid.clone();
+        for ty in area.y / TILE..area.bottom().div_ceil(TILE) {
+            for tx in tx0..tx1 {
+                let r = tile_rect(tx, ty, self.width(), self.height());
+                let ok = (r.y as i64..r.bottom() as i64).all(|y| {
+                    let s = src_of(y);
+                    s >= y0 && s < y1 && old_valid[((s as u32 / TILE) * self.tiles_x + tx) as usize]
+                });
+                self.valid[(ty * self.tiles_x + tx) as usize] = ok;
+            }
+        }
+        // lines: those inside the area move; those cut by its edges are dropped and their
+        // tiles invalidated, so no half of a line is shown without its verdict
+        let mut kept = Vec::with_capacity(self.lines.len());
+        let mut dropped = Vec::new();
+        for mut line in std::mem::take(&mut self.lines) {
+            if !line.rect.overlaps(area) {
+                kept.push(line);
+                continue;
+            }
+            let moved_y = line.rect.y as i64 + dy as i64;
+            let inside = area.contains(line.rect) && moved_y >= y0 && moved_y + line.rect.h as i64 <= y1;
+            if inside {
+                line.rect.y = moved_y as u32;
+                kept.push(line);
+            } else {
+                if !area.contains(line.rect) {
+                    // the part outside the area did not move and is still there
+                    dropped.push(line.rect);
+                }
+                let top = moved_y.clamp(0, self.height() as i64) as u32;
+                let bottom = (moved_y + line.rect.h as i64).clamp(0, self.height() as i64) as u32;
+                dropped.push(Rect::new(line.rect.x, top, line.rect.w, bottom.saturating_sub(top)));
+            }
+        }
+        self.lines = kept;
+        for r in dropped {
+            self.invalidate(r);
+        }
+    }
+
+    fn invalidate(&mut self, r: Rect) {
+        if r.is_empty() {
+            return;
+        }
+        for ty in r.y / TILE..r.bottom().div_ceil(TILE).min(self.tiles_y) {
+            for tx in r.x / TILE..r.right().div_ceil(TILE).min(self.tiles_x) {
+                self.valid[(ty * self.tiles_x + tx) as usize] = false;
+            }
+        }
+    }
+
+    /// Areas to analyse for these changes: full-width bands around the dirty tile rows, grown by
+    /// [`BAND_MARGIN`] and until they hold every known line they touch, so lines are read whole
+    /// and a line's verdict is always replaced as a unit.
+    pub fn bands(&self, changes: &Changes) -> Vec<Rect> {
+        let (w, h) = (self.width(), self.height());
+        if changes.is_clean() {
+            return Vec::new();
+        }
+        if changes.fraction() > FULL_FRAME_FRACTION {
+            return vec![Rect::new(0, 0, w, h)];
+        }
+        let mut bands: Vec<Rect> = Vec::new();
+        let mut ty = 0;
+        while ty < changes.tiles_y {
+            if !(0..changes.tiles_x).any(|tx| changes.is_dirty(tx, ty)) {
+                ty += 1;
+                continue;
+            }
+            let start = ty;
+            while ty < changes.tiles_y && (0..changes.tiles_x).any(|tx| changes.is_dirty(tx, ty)) {
+                ty += 1;
+            }
+            let y0 = (start * TILE).saturating_sub(BAND_MARGIN);
+            let y1 = (ty * TILE + BAND_MARGIN).min(h);
+            bands.push(Rect::new(0, y0, w, y1 - y0));
+        }
+        // grow to whole lines and merge, until nothing changes
+        loop {
+            let mut changed = false;
+            for b in bands.iter_mut() {
+                for l in &self.lines {
+                    if l.rect.overlaps(*b) && !b.contains(l.rect) {
+                        let u = b.union(l.rect);
+                        *b = Rect::new(0, u.y, w, u.h);
+                        changed = true;
+                    }
+                }
+            }
+            let mut merged: Vec<Rect> = Vec::with_capacity(bands.len());
+            for b in bands {
+                match merged.last_mut() {
+                    Some(m) if m.bottom() >= b.y => {
+                        *m = m.union(b);
+                        changed = true;
+                    }
+                    _ => merged.push(b),
+                }
+            }
+            merged.sort_by_key(|r| r.y);
+            bands = merged;
+            if !changed {
+                return bands;
+            }
+        }
+    }
+
+    /// Records the analysis of `band` of `frame`: `lines` (frame coordinates) replace the lines
+    /// there, the band's pixels become the analysed ones and the tiles inside it valid.
+    pub fn commit(&mut self, frame: &Frame, band: Rect, lines: Vec<TextLine>) {
+        assert!(self.fits(frame), "frame size differs from the scene's");
+        self.lines.retain(|l| !l.rect.overlaps(band));
+        self.lines.extend(lines);
+        self.analysed.copy_rect_from(frame, band);
+        for ty in band.y.div_ceil(TILE)..self.tiles_y {
+            for tx in band.x.div_ceil(TILE)..self.tiles_x {
+                let r = tile_rect(tx, ty, self.width(), self.height());
+                if band.contains(r) {
+                    self.valid[(ty * self.tiles_x + tx) as usize] = true;
+                }
+            }
+        }
+        // tiles cut by the band's edge keep their validity: their pixels outside the band were
+        // not part of this analysis
+    }
+}
+
+/// With a tolerance, a tile changed if this many of its pixels differ by more than it...
+const NOISY_PIXELS: u32 = 8;
+/// ...or any one by more than this multiple of it. Compression noise on a static screen moves a
+/// few isolated pixels by up to ~3x the tolerance; a new glyph moves many, and far more.
+const STRONG_FACTOR: u16 = 5;
+
+/// Pixels (of RGBA spans) that differ by more than `tol` in some channel, and whether any
+/// differs strongly.
+fn noise(a: &[u8], b: &[u8], tol: u8) -> (u32, bool) {
+    let strong = (tol as u16 * STRONG_FACTOR).min(255) as u8;
+    let mut n = 0;
+    let mut big = false;
+    for (p, q) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+        let d = p.iter().zip(q).map(|(&x, &y)| x.abs_diff(y)).max().unwrap_or(0);
+        n += (d > tol) as u32;
+        big |= d > strong;
+    }
+    (n, big)
+}
+
+/// The tile-aligned area where a scroll may have happened: the bounding box of the tallest run
+/// of dirty tile rows, if it is at least four tiles high.
+fn scroll_candidate(c: &Changes) -> Option<Rect> {
+    let mut best: Option<(u32, u32)> = None;
+    let mut ty = 0;
+    while ty < c.tiles_y {
+        if !(0..c.tiles_x).any(|tx| c.is_dirty(tx, ty)) {
+            ty += 1;
+            continue;
+        }
+        let start = ty;
+        while ty < c.tiles_y && (0..c.tiles_x).any(|tx| c.is_dirty(tx, ty)) {
+            ty += 1;
+        }
+        if best.is_none_or(|(a, b)| ty - start > b - a) {
+            best = Some((start, ty));
+        }
+    }
+    let (ty0, ty1) = best?;
+    if ty1 - ty0 < 4 {
+        return None;
+    }
+    let cols: Vec<u32> = (0..c.tiles_x)
+        .filter(|&tx| (ty0..ty1).any(|ty| c.is_dirty(tx, ty)))
+        .collect();
+    let (tx0, tx1) = (*cols.first()?, *cols.last()? + 1);
+    let x0 = tx0 * TILE;
+    let y0 = ty0 * TILE;
+    Some(Rect::new(
+        x0,
+        y0,
+        (tx1 * TILE).min(c.width) - x0,
+        (ty1 * TILE).min(c.height) - y0,
+    ))
+}
+
+/// The vertical shift that best maps rows of `old` onto rows of `new` inside `area`, judged on
+/// the middle half of its columns (scroll bars and side panels move differently) and only on
+/// rows that are not flat. Needs a quarter of the textured rows to agree.
+fn estimate_shift(old: &Frame, new: &Frame, area: Rect) -> Option<i32> {
+    let x0 = area.x + area.w / 4;
+    let x1 = area.right() - area.w / 4;
+    if x1 <= x0 {
+        return None;
+    }
+    let hash_rows = |f: &Frame| -> Vec<Option<u64>> {
+        (area.y..area.bottom())
+            .map(|y| {
+                let s = f.row_span(y, x0, x1);
+                if s.chunks_exact(4).all(|p| p == &s[..4]) {
+                    None
+                } else {
+                    Some(row_hash(s))
+                }
+            })
+            .collect()
+    };
+    let (ho, hn) = (hash_rows(old), hash_rows(new));
+    let mut index: HashMap<u64, Vec<i64>> = HashMap::new();
+    for (i, h) in ho.iter().enumerate() {
+        if let Some(h) = h {
+            let v = index.entry(*h).or_default();
+            if v.len() < 4 {
+                v.push(i as i64);
+            }
+        }
+    }
+    let mut votes: HashMap<i64, u32> = HashMap::new();
+    let mut textured = 0u32;
+    for (i, h) in hn.iter().enumerate() {
+        let Some(h) = h else { continue };
+        textured += 1;
+        for &j in index.get(h).into_iter().flatten() {
+            if j != i as i64 {
+                *votes.entry(i as i64 - j).or_default() += 1;
+            }
+        }
+    }
+    let (dy, n) = votes.into_iter().max_by_key(|&(dy, n)| (n, -dy.abs()))?;
+    (n >= 8 && n * 4 >= textured).then_some(dy as i32)
+}
+
+fn row_hash(bytes: &[u8]) -> u64 {
+    // FNV-1a over 8-byte words: only used to propose a shift; the shifted pixels are compared
+    // exactly afterwards, so a collision cannot release anything unanalysed.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        h ^= u64::from_le_bytes(w);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(x: u32, y: u32, w: u32, h: u32) -> TextLine {
+        TextLine {
+            rect: Rect::new(x, y, w, h),
+            text: String::new(),
+            chars: Vec::new(),
+            confidence: 1.0,
+        }
+    }
+
+    /// A frame with distinct, textured rows (like lines of text on a page).
+    fn page(w: u32, h: u32, offset: u32) -> Frame {
+        let mut f = Frame::filled(w, h, [255, 255, 255, 255]).unwrap();
+        for y in 0..h {
+            let v = (y + offset) as u64;
+            for x in 0..w {
+                let i = ((y * w + x) * 4) as usize;
+                let n = (v.wrapping_mul(2_654_435_761) >> (x % 13)) as u8 ^ (x as u8);
+                f.data_mut()[i..i + 3].copy_from_slice(&[n, n.wrapping_mul(3), n.wrapping_add(7)]);
+            }
+        }
+        f
+    }
+
+    #[test]
+    fn new_scene_is_all_dirty_and_commit_cleans() {
+        let f = page(100, 70, 0);
+        let mut s = Scene::new(100, 70, 0);
+        let c = s.changes(&f);
+        assert_eq!(c.dirty_count(), 4 * 3);
+        assert_eq!(s.bands(&c), vec![Rect::new(0, 0, 100, 70)]);
+        s.commit(&f, f.bounds(), vec![line(1, 1, 10, 10)]);
+        assert!(s.changes(&f).is_clean());
+        assert_eq!(s.lines().len(), 1);
+    }
+
+    #[test]
+    fn a_changed_pixel_dirties_its_tile_only() {
+        let f = page(200, 200, 0);
+        let mut s = Scene::new(200, 200, 0);
+        s.commit(&f, f.bounds(), vec![]);
+        let mut g = f.clone();
+        g.data_mut()[((70 * 200 + 150) * 4) as usize] ^= 1;
+        let c = s.changes(&g);
+        assert_eq!(c.dirty_count(), 1);
+        assert!(c.is_dirty(150 / TILE, 70 / TILE));
+        assert_eq!(c.dirty_rects(), vec![Rect::new(128, 64, 32, 32)]);
+        // a band is full width, with margin
+        assert_eq!(
+            s.bands(&c),
+            vec![Rect::new(0, 64 - BAND_MARGIN, 200, 32 + 2 * BAND_MARGIN)]
+        );
+        // within tolerance, it is not a change
+        let mut t = Scene::new(200, 200, 2);
+        t.commit(&f, f.bounds(), vec![]);
+        assert!(t.changes(&g).is_clean());
+        // isolated noise above the tolerance is not either; a strong change or many pixels are
+        let mut n = f.clone();
+        for x in [130, 140, 150] {
+            let i = ((70 * 200 + x) * 4) as usize;
+            n.data_mut()[i] = n.data()[i].wrapping_add(if n.data()[i] > 200 { -5i8 as u8 } else { 5 });
+        }
+        assert!(t.changes(&n).is_clean());
+        let mut strong = f.clone();
+        let i = ((70 * 200 + 150) * 4) as usize;
+        strong.data_mut()[i] = strong.data()[i].wrapping_add(128);
+        assert_eq!(t.changes(&strong).dirty_count(), 1);
+        let mut many = f.clone();
+        for x in 130..140 {
+            let i = ((70 * 200 + x) * 4) as usize;
+            many.data_mut()[i] = if many.data()[i] > 128 { many.data()[i] - 5 } else { many.data()[i] + 5 };
+        }
+        assert_eq!(t.changes(&many).dirty_count(), 1);
+    }
+
+    #[test]
+    fn bands_grow_to_whole_lines() {
+        let f = page(200, 300, 0);
+        let mut s = Scene::new(200, 300, 0);
+        s.commit(&f, f.bounds(), vec![line(0, 100, 150, 80)]);
+        let mut g = f.clone();
+        g.data_mut()[((70 * 200 + 10) * 4) as usize] ^= 0xff;
+        let b = s.bands(&s.changes(&g));
+        assert_eq!(b.len(), 1);
+        assert!(b[0].contains(Rect::new(0, 100, 150, 80)) && b[0].contains(Rect::new(10, 70, 1, 1)));
+        // committing the band replaces the line inside it
+        s.commit(&g, b[0], vec![line(5, 110, 20, 20)]);
+        assert_eq!(
+            s.lines().iter().map(|l| l.rect).collect::<Vec<_>>(),
+            vec![Rect::new(5, 110, 20, 20)]
+        );
+        assert!(s.changes(&g).is_clean());
+    }
+
+    #[test]
+    fn scroll_moves_verdicts_and_leaves_only_exposed_rows_dirty() {
+        let (w, h) = (320, 480);
+        let before = page(w, h, 0);
+        let mut s = Scene::new(w, h, 0);
+        s.commit(
+            &before,
+            before.bounds(),
+            vec![line(10, 200, 100, 20), line(10, 5, 100, 20)],
+        );
+        // content scrolled up by 64 rows: row y now shows what was at y + 64
+        let after = page(w, h, 64);
+        let c = s.changes(&after);
+        assert!(c.fraction() > 0.9);
+        let scroll = s.follow_scroll(&after, &c).expect("scroll found");
+        assert_eq!(scroll.dy, -64);
+        let residual = s.changes(&after);
+        // only the rows exposed at the bottom remain
+        assert!(residual.dirty_count() > 0);
+        for r in residual.dirty_rects() {
+            assert!(r.bottom() > h - 64 - TILE, "{r:?} should be near the bottom");
+        }
+        let rects: Vec<Rect> = s.lines().iter().map(|l| l.rect).collect();
+        assert!(rects.contains(&Rect::new(10, 136, 100, 20)), "{rects:?}");
+        // the line that scrolled out of view is gone
+        assert_eq!(rects.len(), 1);
+    }
+
+    #[test]
+    fn no_scroll_is_claimed_for_unrelated_content() {
+        let (w, h) = (320, 480);
+        let before = page(w, h, 0);
+        let mut s = Scene::new(w, h, 0);
+        s.commit(&before, before.bounds(), vec![]);
+        let mut after = Frame::filled(w, h, [0, 0, 0, 255]).unwrap();
+        for (i, b) in after.data_mut().iter_mut().enumerate() {
+            *b = (i.wrapping_mul(7919) >> 3) as u8;
+        }
+        let c = s.changes(&after);
+        assert_eq!(s.follow_scroll(&after, &c), None);
+    }
+}

@@ -1,0 +1,400 @@
+//! ffmpeg and ffprobe as subprocesses: decoding to, and encoding from, timestamped raw RGBA
+//! frames over pipes. Chosen over libav bindings: the Debian ffmpeg runs as is, a crash in a
+//! codec cannot take scrim down, and decoding, redaction and encoding run on different cores.
+
+use std::io::{BufReader, BufWriter, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
+use std::thread::JoinHandle;
+
+use serde::Deserialize;
+
+use super::mkv::{MkvReader, MkvWriter, PixelFormat, TimedFrame};
+use super::yuv::Yuv420;
+use crate::error::{Error, ErrorKind, Result};
+
+pub const INSTALL_HINT: &str = "install ffmpeg (Debian: `apt-get install ffmpeg`)";
+
+/// What ffprobe says about an input.
+#[derive(Debug, Clone, Default)]
+pub struct Probe {
+    pub width: u32,
+    pub height: u32,
+    /// Nominal frame rate (frames per second), 0 when unknown.
+    pub fps: f64,
+    pub duration_s: f64,
+    /// Frame count if the container states it, else an estimate from duration and rate.
+    pub frames_estimate: u64,
+    pub video_codec: String,
+    pub audio_streams: usize,
+    pub subtitle_streams: usize,
+}
+
+#[derive(Deserialize)]
+struct ProbeJson {
+    #[serde(default)]
+    streams: Vec<StreamJson>,
+    format: Option<FormatJson>,
+}
+
+#[derive(Deserialize)]
+struct StreamJson {
+    codec_type: Option<String>,
+    codec_name: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+    avg_frame_rate: Option<String>,
+    nb_frames: Option<String>,
+    duration: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FormatJson {
+    duration: Option<String>,
+}
+
+fn spawn_error(tool: &str, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        Error::new(ErrorKind::Usage, format!("`{tool}` not found: {INSTALL_HINT}"))
+    } else {
+        Error::new(ErrorKind::Output, format!("cannot start {tool}: {e}"))
+    }
+}
+
+fn rate(s: &str) -> f64 {
+    match s.split_once('/') {
+        Some((n, d)) => {
+            let (n, d): (f64, f64) = (n.parse().unwrap_or(0.0), d.parse().unwrap_or(0.0));
+            if d > 0.0 {
+                n / d
+            } else {
+                0.0
+            }
+        }
+        None => s.parse().unwrap_or(0.0),
+    }
+}
+
+pub fn probe(input: &Path) -> Result<Probe> {
+    if !input.is_file() {
+        return Err(Error::new(
+            ErrorKind::BadInput,
+            format!("{}: no such file", input.display()),
+        ));
+    }
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-show_streams", "-show_format", "-of", "json"])
+        .arg(input)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| spawn_error("ffprobe", e))?;
+    let unreadable = |why: &str| {
+        Error::new(
+            ErrorKind::BadInput,
+            format!("{}: not a readable video ({why})", input.display()),
+        )
+    };
+    if !out.status.success() {
+        return Err(unreadable(last_line(&String::from_utf8_lossy(&out.stderr)).trim()));
+    }
+    let j: ProbeJson = serde_json::from_slice(&out.stdout).map_err(|e| unreadable(&e.to_string()))?;
+    let v = j
+        .streams
+        .iter()
+        .find(|s| s.codec_type.as_deref() == Some("video"))
+        .ok_or_else(|| unreadable("no video stream"))?;
+    let count = |t: &str| j.streams.iter().filter(|s| s.codec_type.as_deref() == Some(t)).count();
+    let fps = v.avg_frame_rate.as_deref().map(rate).unwrap_or(0.0);
+    let duration_s = v
+        .duration
+        .as_deref()
+        .or(j.format.as_ref().and_then(|f| f.duration.as_deref()))
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0.0);
+    let frames_estimate = v
+        .nb_frames
+        .as_deref()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or((duration_s * fps).round() as u64);
+    Ok(Probe {
+        width: v.width.unwrap_or(0),
+        height: v.height.unwrap_or(0),
+        fps,
+        duration_s,
+        frames_estimate,
+        video_codec: v.codec_name.clone().unwrap_or_default(),
+        audio_streams: count("audio"),
+        subtitle_streams: count("subtitle"),
+    })
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message")
+}
+
+/// Collects a child's stderr on a thread, so a chatty ffmpeg never blocks on a full pipe.
+fn drain(stderr: ChildStderr) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = BufReader::new(stderr).read_to_string(&mut s);
+        s
+    })
+}
+
+/// Decoded frames of the first video stream, in presentation order, with their timestamps.
+pub struct Decoder {
+    child: Child,
+    reader: MkvReader<BufReader<ChildStdout>>,
+    stderr: Option<JoinHandle<String>>,
+}
+
+impl Decoder {
+    pub fn open(input: &Path) -> Result<Decoder> {
+        let mut child = Command::new("ffmpeg")
+            .args(["-v", "error", "-nostdin", "-i"])
+            .arg(input)
+            .args([
+                "-map",
+                "0:v:0",
+                "-fps_mode",
+                "passthrough",
+                "-c:v",
+                "rawvideo",
+                "-pix_fmt",
+                "yuv420p",
+                "-f",
+                "matroska",
+                "pipe:1",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| spawn_error("ffmpeg", e))?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = drain(child.stderr.take().expect("piped stderr"));
+        Ok(Decoder {
+            child,
+            reader: MkvReader::new(BufReader::with_capacity(1 << 20, stdout)),
+            stderr: Some(stderr),
+        })
+    }
+
+    /// The next frame (I420) and its time in ms; `Ok(None)` at a clean end. A decoder failure
+    /// is an error carrying ffmpeg's own message.
+    pub fn next_frame(&mut self) -> Result<Option<(Yuv420, i64)>> {
+        match self.reader.next_frame() {
+            Ok(Some(TimedFrame { data, pts_ms })) => {
+                if self.reader.format() != Some(PixelFormat::I420) {
+                    return Err(Error::new(ErrorKind::BadInput, "decoder did not produce I420"));
+                }
+                let (w, h) = self.reader.size();
+                Ok(Some((Yuv420::new(w, h, data)?, pts_ms)))
+            }
+            Ok(None) => {
+                let status = self.child.wait().map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
+                let log = self.stderr.take().map(|h| h.join().unwrap_or_default()).unwrap_or_default();
+                if status.success() {
+                    Ok(None)
+                } else {
+                    Err(Error::new(
+                        ErrorKind::BadInput,
+                        format!("decoding failed: {}", last_line(&log).trim()),
+                    ))
+                }
+            }
+            Err(e) => {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                let log = self.stderr.take().map(|h| h.join().unwrap_or_default()).unwrap_or_default();
+                let why = if log.trim().is_empty() { e.to_string() } else { last_line(&log).trim().to_string() };
+                Err(Error::new(ErrorKind::BadInput, format!("decoding failed: {why}")))
+            }
+        }
+    }
+}
+
+impl Drop for Decoder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Output encoding choices.
+#[derive(Debug, Clone)]
+pub struct EncodeOptions {
+    /// x264/VP9 constant-quality value: lower is better and bigger.
+    pub crf: u32,
+    /// x264 preset.
+    pub preset: String,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        EncodeOptions {
+            crf: 20,
+            preset: "veryfast".into(),
+        }
+    }
+}
+
+/// Container format for an output path, from its extension.
+pub fn format_for(path: &Path) -> Result<&'static str> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Ok(match ext.as_str() {
+        "mp4" | "m4v" => "mp4",
+        "mov" => "mov",
+        "mkv" => "matroska",
+        "webm" => "webm",
+        _ => {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{}: unsupported video output type (use .mp4, .mov, .mkv or .webm)",
+                    path.display()
+                ),
+            ))
+        }
+    })
+}
+
+/// Is this path a video scrim should redact through ffmpeg (by extension)?
+pub fn is_video_path(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "mp4" | "m4v" | "mov" | "mkv" | "webm" | "avi" | "ts" | "mts" | "flv" | "wmv" | "mpg" | "mpeg" | "ogv" | "3gp" | "y4m" | "gif"
+    )
+}
+
+/// Encodes redacted frames into `output`, copying the audio and subtitle streams of `source`
+/// untouched. Writes to a temporary name beside `output` and renames only in [`Encoder::finish`].
+pub struct Encoder {
+    child: Child,
+    writer: Option<MkvWriter<BufWriter<ChildStdin>>>,
+    stderr: Option<JoinHandle<String>>,
+    partial: PathBuf,
+    output: PathBuf,
+    done: bool,
+}
+
+impl Encoder {
+    pub fn create(source: &Path, output: &Path, width: u32, height: u32, opts: &EncodeOptions) -> Result<Encoder> {
+        let format = format_for(output)?;
+        let name = output
+            .file_name()
+            .ok_or_else(|| Error::new(ErrorKind::Usage, format!("{}: not a file name", output.display())))?;
+        let partial = output.with_file_name(format!(".{}.scrim-partial", name.to_string_lossy()));
+        let mut cmd = Command::new("ffmpeg");
+        cmd.args(["-v", "error", "-nostdin", "-y", "-f", "matroska", "-i", "pipe:0", "-i"])
+            .arg(source)
+            .args(["-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-c:a", "copy", "-c:s", "copy"])
+            // global metadata is kept, but not what names or describes the content
+            .args(["-map_metadata", "1", "-map_chapters", "-1"])
+            .args(["-metadata", "title=", "-metadata", "comment=", "-metadata", "description="])
+            .args(["-metadata", "synopsis=", "-metadata", "location=", "-metadata", "com.apple.quicktime.location.ISO6709="])
+            .args(["-fps_mode", "passthrough"]);
+        if format == "webm" {
+            cmd.args(["-c:v", "libvpx-vp9", "-b:v", "0", "-row-mt", "1", "-deadline", "realtime", "-cpu-used", "8"])
+                .args(["-crf", &(opts.crf + 12).min(63).to_string()]);
+        } else {
+            cmd.args(["-c:v", "libx264", "-preset", &opts.preset, "-crf", &opts.crf.to_string()]);
+            if format != "matroska" {
+                cmd.args(["-movflags", "+faststart"]);
+            }
+        }
+        // 4:2:0 needs even sizes: pad odd ones by a row/column rather than lose pixels
+        if width % 2 == 1 || height % 2 == 1 {
+            cmd.args(["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]);
+        }
+        cmd.args(["-pix_fmt", "yuv420p", "-f", format]).arg(&partial);
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| spawn_error("ffmpeg", e))?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stderr = drain(child.stderr.take().expect("piped stderr"));
+        let mut enc = Encoder {
+            child,
+            writer: None,
+            stderr: Some(stderr),
+            partial,
+            output: output.to_path_buf(),
+            done: false,
+        };
+        match MkvWriter::new(BufWriter::with_capacity(1 << 20, stdin), width, height, PixelFormat::I420) {
+            Ok(w) => enc.writer = Some(w),
+            Err(_) => return Err(enc.failure("the encoder did not start")),
+        }
+        Ok(enc)
+    }
+
+    pub fn write(&mut self, frame: &Yuv420, pts_ms: i64) -> Result<()> {
+        let w = self.writer.as_mut().expect("writer open until finish");
+        if w.write(frame.data(), pts_ms).is_err() {
+            return Err(self.failure("the encoder stopped accepting frames"));
+        }
+        Ok(())
+    }
+
+    /// Closes the stream, waits for ffmpeg and renames the finished file into place.
+    pub fn finish(mut self) -> Result<PathBuf> {
+        let w = self.writer.take().expect("writer open until finish");
+        if w.finish().is_err() {
+            return Err(self.failure("the encoder stopped accepting frames"));
+        }
+        let status = self
+            .child
+            .wait()
+            .map_err(|e| Error::new(ErrorKind::Output, e.to_string()))?;
+        if !status.success() {
+            return Err(self.failure("encoding failed"));
+        }
+        std::fs::rename(&self.partial, &self.output).map_err(|e| {
+            Error::new(
+                ErrorKind::Output,
+                format!("cannot move the result to {}: {e}", self.output.display()),
+            )
+        })?;
+        self.done = true;
+        Ok(self.output.clone())
+    }
+
+    /// Stops ffmpeg and builds an error from its last words (disk full, bad stream copy, …).
+    fn failure(&mut self, what: &str) -> Error {
+        self.writer = None;
+        let _ = self.child.wait();
+        let log = self.stderr.take().map(|h| h.join().unwrap_or_default()).unwrap_or_default();
+        Error::new(
+            ErrorKind::Output,
+            format!(
+                "{what} writing {}: {}",
+                self.output.display(),
+                last_line(&log).trim()
+            ),
+        )
+    }
+}
+
+impl Drop for Encoder {
+    fn drop(&mut self) {
+        if !self.done {
+            // an unfinished output never stays behind looking like a result
+            self.writer = None;
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}

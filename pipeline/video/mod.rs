@@ -1,0 +1,236 @@
+//! Redacting recordings: ffmpeg decodes, the [`StreamAnalyzer`] analyses what changed in each
+//! frame (every changed part, before the frame is written: offline there is no deadline, so
+//! nothing is ever shown unanalysed and nothing needs covering), the redactor covers the
+//! findings, and ffmpeg encodes, copying audio and subtitles untouched.
+
+pub mod ffmpeg;
+pub mod mkv;
+pub mod report;
+pub mod tracks;
+pub mod yuv;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::frame::Frame;
+use crate::policy::Policy;
+use crate::redact::{Redaction, Redactor};
+use crate::report::preview;
+use crate::resize::resize_rgba;
+use crate::stream::StreamAnalyzer;
+
+pub use ffmpeg::{is_video_path, EncodeOptions, Probe};
+use report::{Thumbnail, VideoReport};
+use tracks::Tracker;
+
+/// Per-channel difference that decoded video may show on a static screen without counting as
+/// a change (compression noise). Text on a screen differs from its background by far more.
+pub const VIDEO_NOISE_TOLERANCE: u8 = 12;
+
+/// Thumbnails in the HTML report: width, and how many track starts get one.
+const THUMB_WIDTH: u32 = 480;
+const MAX_THUMBS: usize = 48;
+
+/// Where the job is, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub frame: u64,
+    pub frames_estimate: u64,
+}
+
+/// What happened, for the summary line and the report.
+#[derive(Debug, Clone)]
+pub struct VideoOutcome {
+    pub output: PathBuf,
+    pub frames: u64,
+    pub analysed_frames: u64,
+    pub analysed_pixel_fraction: f64,
+    pub wall: Duration,
+    /// Set when the input's tail could not be decoded: the output holds every frame before it.
+    pub damaged_tail: Option<String>,
+    pub report: VideoReport,
+}
+
+pub struct VideoJob<'a> {
+    pub input: &'a Path,
+    pub output: &'a Path,
+    pub policy: &'a Policy,
+    pub encode: EncodeOptions,
+    pub exhaustive: bool,
+    /// Set from a Ctrl-C handler: the job stops and leaves no output.
+    pub stop: &'a AtomicBool,
+    /// Per-frame statistics as JSON lines (stage times, bands analysed; never text).
+    pub stats: Option<&'a mut dyn std::io::Write>,
+}
+
+impl VideoJob<'_> {
+    pub fn run(
+        &mut self,
+        analyzer: &mut StreamAnalyzer,
+        redactor: &mut dyn Redactor,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<VideoOutcome> {
+        let started = Instant::now();
+        if self.input.canonicalize().ok() == self.output.canonicalize().ok() && self.output.exists() {
+            return Err(Error::new(ErrorKind::Usage, "output would overwrite the input"));
+        }
+        let probe = ffmpeg::probe(self.input)?;
+        let mut decoder = ffmpeg::Decoder::open(self.input)?;
+        let mut encoder: Option<ffmpeg::Encoder> = None;
+        let mut tracker = Tracker::default();
+        let mut thumbs: Vec<Thumbnail> = Vec::new();
+        let (mut frames, mut analysed_frames, mut analysed_px, mut total_px) = (0u64, 0u64, 0u64, 0u64);
+        let mut damaged_tail = None;
+        let mut size = (0, 0);
+        let mut last_ms = 0i64;
+        let mut times = report::Timings::default();
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return Err(Error::new(ErrorKind::Interrupted, "interrupted: no output written"));
+            }
+            let t = Instant::now();
+            let next = match decoder.next_frame() {
+                Ok(n) => n,
+                // a damaged tail: keep what decoded, say so (documented in the README)
+                Err(e) if frames > 0 && e.kind() == ErrorKind::BadInput => {
+                    damaged_tail = Some(e.to_string());
+                    None
+                }
+                Err(e) => return Err(e.with_path(self.input)),
+            };
+            times.decode += t.elapsed();
+            let Some((mut yuv, pts_ms)) = next else { break };
+            let matrix = yuv::Matrix::for_height(yuv.height());
+            let t = Instant::now();
+            let mut frame: Frame = yuv.to_rgba(matrix);
+            times.convert += t.elapsed();
+            if encoder.is_none() {
+                size = (frame.width(), frame.height());
+                encoder = Some(ffmpeg::Encoder::create(
+                    self.input,
+                    self.output,
+                    frame.width(),
+                    frame.height(),
+                    &self.encode,
+                )?);
+            }
+            if (frame.width(), frame.height()) != size {
+                return Err(Error::new(
+                    ErrorKind::BadInput,
+                    "the video changes size mid-stream; scrim does not support that yet",
+                )
+                .with_path(self.input));
+            }
+            let t = Instant::now();
+            let (regions, work) = analyzer.analyse(&frame)?;
+            times.analyse += t.elapsed();
+            if !work.bands.is_empty() {
+                analysed_frames += 1;
+            }
+            analysed_px += work.analysed_pixels;
+            total_px += frame.bounds().area();
+            let regions = regions.to_vec();
+            let redactions: Vec<Redaction> = regions
+                .iter()
+                .map(|r| Redaction {
+                    rect: r.rect,
+                    style: self.policy.redaction.style_for(r.category, r.rect.h),
+                })
+                .collect();
+            let t = Instant::now();
+            redactor.apply(&mut frame, &redactions)?;
+            // only the redacted regions go back: everything else stays exactly as decoded
+            let rects: Vec<_> = redactions.iter().map(|r| r.rect).collect();
+            yuv.patch_from_rgba(&frame, &rects, matrix);
+            times.redact += t.elapsed();
+            let started_tracks = tracker.update(frames, pts_ms, &regions);
+            if !started_tracks.is_empty() && thumbs.len() < MAX_THUMBS {
+                thumbs.push(thumbnail(&frame, &regions, frames, pts_ms, started_tracks)?);
+            }
+            let t = Instant::now();
+            encoder.as_mut().expect("created with the first frame").write(&yuv, pts_ms)?;
+            times.encode += t.elapsed();
+            if let Some(out) = self.stats.as_mut() {
+                let line = serde_json::json!({
+                    "frame": frames, "pts_ms": pts_ms, "bands": work.bands.len(),
+                    "analysed_px": work.analysed_pixels, "scroll_dy": work.scroll.map(|s| s.dy),
+                    "compare_ms": ms(work.compare), "detect_ms": ms(work.times.detect),
+                    "recognize_ms": ms(work.times.recognize), "classify_ms": ms(work.times.classify),
+                    "regions": regions.len(),
+                });
+                writeln!(out, "{line}").map_err(|e| Error::new(ErrorKind::Output, format!("cannot write stats: {e}")))?;
+            }
+            last_ms = pts_ms;
+            frames += 1;
+            progress(Progress {
+                frame: frames,
+                frames_estimate: probe.frames_estimate.max(frames),
+            });
+        }
+        let Some(encoder) = encoder else {
+            return Err(Error::new(ErrorKind::BadInput, "the video has no decodable frames").with_path(self.input));
+        };
+        let output = encoder.finish()?;
+        let wall = started.elapsed();
+        let tracks = tracker.finish();
+        let analysed_pixel_fraction = analysed_px as f64 / total_px.max(1) as f64;
+        let report = VideoReport {
+            scrim_version: env!("CARGO_PKG_VERSION"),
+            input: self.input.to_path_buf(),
+            output: output.clone(),
+            width: size.0,
+            height: size.1,
+            frames,
+            duration_s: last_ms as f64 / 1e3,
+            analysed_frames,
+            analysed_pixel_fraction,
+            exhaustive: self.exhaustive,
+            backend: redactor.backend(),
+            wall_s: wall.as_secs_f64(),
+            fps: frames as f64 / wall.as_secs_f64().max(1e-9),
+            timings_s: times,
+            audio_streams: probe.audio_streams,
+            subtitle_streams: probe.subtitle_streams,
+            damaged_tail: damaged_tail.clone(),
+            tracks,
+            thumbnails: thumbs,
+        };
+        Ok(VideoOutcome {
+            output,
+            frames,
+            analysed_frames,
+            analysed_pixel_fraction,
+            wall,
+            damaged_tail,
+            report,
+        })
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// A small redacted picture of the frame where tracks start, their boxes outlined.
+fn thumbnail(
+    frame: &Frame,
+    regions: &[crate::region::Region],
+    index: u64,
+    pts_ms: i64,
+    tracks: Vec<usize>,
+) -> Result<Thumbnail> {
+    let outlined = preview(frame, regions);
+    let w = THUMB_WIDTH.min(frame.width());
+    let h = ((frame.height() as u64 * w as u64) / frame.width() as u64).max(1) as u32;
+    let mut resizer = fast_image_resize::Resizer::new();
+    let small = Frame::new(w, h, resize_rgba(&mut resizer, &outlined, outlined.bounds(), w, h)?)?;
+    Ok(Thumbnail {
+        frame: index,
+        time_s: pts_ms as f64 / 1e3,
+        tracks,
+        png: crate::imageio::encode(&small, image::ImageFormat::Png)?,
+    })
+}
