@@ -56,7 +56,9 @@ impl StreamAnalyzer {
         let t0 = Instant::now();
         let scene = match &mut self.scene {
             Some(s) if s.fits(frame) && !self.exhaustive => s,
-            _ => self.scene.insert(Scene::new(frame.width(), frame.height(), self.tolerance)),
+            _ => self
+                .scene
+                .insert(Scene::new(frame.width(), frame.height(), self.tolerance)),
         };
         let mut work = FrameWork::default();
         let mut changes = scene.changes(frame);

@@ -98,9 +98,20 @@ pub fn is_random_token(s: &str) -> bool {
         return false;
     }
     let c = classes(s);
-    let hex = s.chars().all(|ch| ch.is_ascii_hexdigit());
-    if hex && len >= 16 && c.digit >= 4 && (c.lower + c.upper) >= 4 {
-        return entropy(s) >= 3.0;
+    // hex ids (sessions, hashes, keys), also when OCR reads 1 as l/I or 0 as O in them
+    let unconfused: String = s
+        .chars()
+        .map(|ch| match ch {
+            'l' | 'I' => '1',
+            'O' | 'o' => '0',
+            _ => ch,
+        })
+        .collect();
+    if unconfused.chars().all(|ch| ch.is_ascii_hexdigit()) {
+        let h = classes(&unconfused);
+        if h.digit >= 4 && (h.lower + h.upper) >= 2 {
+            return entropy(&unconfused) >= 3.0;
+        }
     }
     // identifiers_like_this and /paths/like/this are not tokens
     if c.digit < 2 || c.upper == 0 || c.lower == 0 {

@@ -407,7 +407,11 @@ impl Classifier {
                 if !plausible(&m) || !bounded(&m) {
                     continue;
                 }
-                let octets: Vec<u32> = m.as_str().split(['.', ',']).filter_map(|o| o.trim().parse().ok()).collect();
+                let octets: Vec<u32> = m
+                    .as_str()
+                    .split(['.', ','])
+                    .filter_map(|o| o.trim().parse().ok())
+                    .collect();
                 if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
                     continue;
                 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod chart;
+mod live;
 mod redact;
 mod video;
 
@@ -65,6 +66,14 @@ scrim redact demo.mp4 -o demo.redacted.mp4 --report demo.html --report demo.json
         #[arg(long)]
         json: bool,
     },
+    /// Redact live: capture the screen (or a recording, or stdin) and emit only analysed frames.
+    ///
+    /// Every frame passes the gate: a part that changed since it was last analysed is held until
+    /// its analysis finishes (hold) or covered (cover); it is never shown raw.
+    #[command(after_help = "Examples:\n  scrim live --source screen --sink file:share.mp4\n  \
+scrim live --source region:0,0,1280,720 --sink stdout | ffplay -\n  \
+ffmpeg -i talk.mp4 -f yuv4mpegpipe - | scrim live --source stdin --mode cover --sink stdout | ffplay -")]
+    Live(live::Args),
     /// Measure per-stage latency (p50/p95/p99) of the still-image pipeline on real frames.
     Bench(bench::Args),
 }
@@ -76,6 +85,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Redact(args) => redact::run(args, &models, threads, cli.backend),
         Command::Doctor { json } => doctor(&models, json, cli.backend),
+        Command::Live(args) => live::run(args, &models, threads, cli.backend),
         Command::Bench(args) => bench::run(args, &models, threads, cli.backend),
     };
     match result {

@@ -108,7 +108,11 @@ pub fn run(
         outcome.report.fps,
         outcome.analysed_frames,
         outcome.analysed_pixel_fraction * 100.0,
-        if counts.is_empty() { "none".into() } else { counts.join(", ") }
+        if counts.is_empty() {
+            "none".into()
+        } else {
+            counts.join(", ")
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -150,9 +150,14 @@ pub struct Decoder {
 
 impl Decoder {
     pub fn open(input: &Path) -> Result<Decoder> {
+        Decoder::spawn(&[std::ffi::OsStr::new("-i"), input.as_os_str()])
+    }
+
+    /// Any ffmpeg input (e.g. `-f x11grab -i :1`), decoded to timestamped I420.
+    pub fn spawn<S: AsRef<std::ffi::OsStr>>(input_args: &[S]) -> Result<Decoder> {
         let mut child = Command::new("ffmpeg")
-            .args(["-v", "error", "-nostdin", "-i"])
-            .arg(input)
+            .args(["-v", "error", "-nostdin"])
+            .args(input_args)
             .args([
                 "-map",
                 "0:v:0",
@@ -192,8 +197,15 @@ impl Decoder {
                 Ok(Some((Yuv420::new(w, h, data)?, pts_ms)))
             }
             Ok(None) => {
-                let status = self.child.wait().map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
-                let log = self.stderr.take().map(|h| h.join().unwrap_or_default()).unwrap_or_default();
+                let status = self
+                    .child
+                    .wait()
+                    .map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
+                let log = self
+                    .stderr
+                    .take()
+                    .map(|h| h.join().unwrap_or_default())
+                    .unwrap_or_default();
                 if status.success() {
                     Ok(None)
                 } else {
@@ -206,8 +218,16 @@ impl Decoder {
             Err(e) => {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
-                let log = self.stderr.take().map(|h| h.join().unwrap_or_default()).unwrap_or_default();
-                let why = if log.trim().is_empty() { e.to_string() } else { last_line(&log).trim().to_string() };
+                let log = self
+                    .stderr
+                    .take()
+                    .map(|h| h.join().unwrap_or_default())
+                    .unwrap_or_default();
+                let why = if log.trim().is_empty() {
+                    e.to_string()
+                } else {
+                    last_line(&log).trim().to_string()
+                };
                 Err(Error::new(ErrorKind::BadInput, format!("decoding failed: {why}")))
             }
         }
@@ -272,7 +292,22 @@ pub fn is_video_path(path: &Path) -> bool {
         .to_ascii_lowercase();
     matches!(
         ext.as_str(),
-        "mp4" | "m4v" | "mov" | "mkv" | "webm" | "avi" | "ts" | "mts" | "flv" | "wmv" | "mpg" | "mpeg" | "ogv" | "3gp" | "y4m" | "gif"
+        "mp4"
+            | "m4v"
+            | "mov"
+            | "mkv"
+            | "webm"
+            | "avi"
+            | "ts"
+            | "mts"
+            | "flv"
+            | "wmv"
+            | "mpg"
+            | "mpeg"
+            | "ogv"
+            | "3gp"
+            | "y4m"
+            | "gif"
     )
 }
 
@@ -288,26 +323,70 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn create(source: &Path, output: &Path, width: u32, height: u32, opts: &EncodeOptions) -> Result<Encoder> {
+    /// `source`: the recording whose audio and subtitles are copied (none for live output).
+    pub fn create(
+        source: Option<&Path>,
+        output: &Path,
+        width: u32,
+        height: u32,
+        opts: &EncodeOptions,
+    ) -> Result<Encoder> {
         let format = format_for(output)?;
         let name = output
             .file_name()
             .ok_or_else(|| Error::new(ErrorKind::Usage, format!("{}: not a file name", output.display())))?;
         let partial = output.with_file_name(format!(".{}.scrim-partial", name.to_string_lossy()));
         let mut cmd = Command::new("ffmpeg");
-        cmd.args(["-v", "error", "-nostdin", "-y", "-f", "matroska", "-i", "pipe:0", "-i"])
-            .arg(source)
-            .args(["-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-c:a", "copy", "-c:s", "copy"])
-            // global metadata is kept, but not what names or describes the content
-            .args(["-map_metadata", "1", "-map_chapters", "-1"])
-            .args(["-metadata", "title=", "-metadata", "comment=", "-metadata", "description="])
-            .args(["-metadata", "synopsis=", "-metadata", "location=", "-metadata", "com.apple.quicktime.location.ISO6709="])
-            .args(["-fps_mode", "passthrough"]);
+        cmd.args(["-v", "error", "-nostdin", "-y", "-f", "matroska", "-i", "pipe:0"]);
+        if let Some(source) = source {
+            cmd.arg("-i")
+                .arg(source)
+                .args([
+                    "-map", "0:v:0", "-map", "1:a?", "-map", "1:s?", "-c:a", "copy", "-c:s", "copy",
+                ])
+                // global metadata is kept, but not what names or describes the content
+                .args(["-map_metadata", "1", "-map_chapters", "-1"]);
+        }
+        cmd.args([
+            "-metadata",
+            "title=",
+            "-metadata",
+            "comment=",
+            "-metadata",
+            "description=",
+        ])
+        .args([
+            "-metadata",
+            "synopsis=",
+            "-metadata",
+            "location=",
+            "-metadata",
+            "com.apple.quicktime.location.ISO6709=",
+        ])
+        .args(["-fps_mode", "passthrough"]);
         if format == "webm" {
-            cmd.args(["-c:v", "libvpx-vp9", "-b:v", "0", "-row-mt", "1", "-deadline", "realtime", "-cpu-used", "8"])
-                .args(["-crf", &(opts.crf + 12).min(63).to_string()]);
+            cmd.args([
+                "-c:v",
+                "libvpx-vp9",
+                "-b:v",
+                "0",
+                "-row-mt",
+                "1",
+                "-deadline",
+                "realtime",
+                "-cpu-used",
+                "8",
+            ])
+            .args(["-crf", &(opts.crf + 12).min(63).to_string()]);
         } else {
-            cmd.args(["-c:v", "libx264", "-preset", &opts.preset, "-crf", &opts.crf.to_string()]);
+            cmd.args([
+                "-c:v",
+                "libx264",
+                "-preset",
+                &opts.preset,
+                "-crf",
+                &opts.crf.to_string(),
+            ]);
             if format != "matroska" {
                 cmd.args(["-movflags", "+faststart"]);
             }
@@ -333,7 +412,12 @@ impl Encoder {
             output: output.to_path_buf(),
             done: false,
         };
-        match MkvWriter::new(BufWriter::with_capacity(1 << 20, stdin), width, height, PixelFormat::I420) {
+        match MkvWriter::new(
+            BufWriter::with_capacity(1 << 20, stdin),
+            width,
+            height,
+            PixelFormat::I420,
+        ) {
             Ok(w) => enc.writer = Some(w),
             Err(_) => return Err(enc.failure("the encoder did not start")),
         }
@@ -375,14 +459,14 @@ impl Encoder {
     fn failure(&mut self, what: &str) -> Error {
         self.writer = None;
         let _ = self.child.wait();
-        let log = self.stderr.take().map(|h| h.join().unwrap_or_default()).unwrap_or_default();
+        let log = self
+            .stderr
+            .take()
+            .map(|h| h.join().unwrap_or_default())
+            .unwrap_or_default();
         Error::new(
             ErrorKind::Output,
-            format!(
-                "{what} writing {}: {}",
-                self.output.display(),
-                last_line(&log).trim()
-            ),
+            format!("{what} writing {}: {}", self.output.display(), last_line(&log).trim()),
         )
     }
 }

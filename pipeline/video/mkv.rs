@@ -158,7 +158,10 @@ impl<R: Read> MkvReader<R> {
         if track != self.video_track {
             return Ok(None);
         }
-        let Some(format) = self.format.filter(|_| self.codec_ok && self.width > 0 && self.height > 0) else {
+        let Some(format) = self
+            .format
+            .filter(|_| self.codec_ok && self.width > 0 && self.height > 0)
+        else {
             return Err(bad("video track is not raw RGBA or I420 with a known size"));
         };
         let payload = data[pos + 3..].to_vec();
@@ -183,7 +186,9 @@ impl<R: Read> MkvReader<R> {
             return Err(bad("element larger than any frame"));
         }
         let mut v = vec![0u8; size as usize];
-        self.r.read_exact(&mut v).map_err(|_| bad("stream ends inside an element"))?;
+        self.r
+            .read_exact(&mut v)
+            .map_err(|_| bad("stream ends inside an element"))?;
         Ok(v)
     }
 }
@@ -214,7 +219,8 @@ fn read_vint<R: Read>(r: &mut R) -> Result<Option<(u64, usize)>> {
     }
     let mut v = (first[0] as u64) & (0xFF >> len);
     let mut rest = [0u8; 7];
-    r.read_exact(&mut rest[..len - 1]).map_err(|_| bad("stream ends inside a header"))?;
+    r.read_exact(&mut rest[..len - 1])
+        .map_err(|_| bad("stream ends inside a header"))?;
     for &b in &rest[..len - 1] {
         v = (v << 8) | b as u64;
     }

@@ -110,7 +110,7 @@ impl VideoJob<'_> {
             if encoder.is_none() {
                 size = (frame.width(), frame.height());
                 encoder = Some(ffmpeg::Encoder::create(
-                    self.input,
+                    Some(self.input),
                     self.output,
                     frame.width(),
                     frame.height(),
@@ -151,7 +151,10 @@ impl VideoJob<'_> {
                 thumbs.push(thumbnail(&frame, &regions, frames, pts_ms, started_tracks)?);
             }
             let t = Instant::now();
-            encoder.as_mut().expect("created with the first frame").write(&yuv, pts_ms)?;
+            encoder
+                .as_mut()
+                .expect("created with the first frame")
+                .write(&yuv, pts_ms)?;
             times.encode += t.elapsed();
             if let Some(out) = self.stats.as_mut() {
                 let line = serde_json::json!({
@@ -161,7 +164,8 @@ impl VideoJob<'_> {
                     "recognize_ms": ms(work.times.recognize), "classify_ms": ms(work.times.classify),
                     "regions": regions.len(),
                 });
-                writeln!(out, "{line}").map_err(|e| Error::new(ErrorKind::Output, format!("cannot write stats: {e}")))?;
+                writeln!(out, "{line}")
+                    .map_err(|e| Error::new(ErrorKind::Output, format!("cannot write stats: {e}")))?;
             }
             last_ms = pts_ms;
             frames += 1;

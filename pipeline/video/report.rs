@@ -178,7 +178,10 @@ figure{{margin:0}}figcaption{{font-size:12px;color:#555}}.sw{{display:inline-blo
                 cats.join(", ")
             );
         }
-        let _ = write!(h, "</div><h2>Tracks</h2><table><tr><th>id</th><th>category</th><th>frames</th><th>first box</th></tr>");
+        let _ = write!(
+            h,
+            "</div><h2>Tracks</h2><table><tr><th>id</th><th>category</th><th>frames</th><th>first box</th></tr>"
+        );
         for t in &self.tracks {
             let b = t.boxes[0].rect;
             let _ = write!(
@@ -206,7 +209,11 @@ fn base64(data: &[u8]) -> String {
         let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if c.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
         out.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
     }
     out

@@ -130,9 +130,14 @@ mod tests {
         assert_eq!(t.update(0, 0, &[reg(Category::Email, a)]), vec![0]);
         assert!(t.update(1, 33, &[reg(Category::Email, a)]).is_empty());
         // scrolled: same size and column, other row
-        assert!(t.update(2, 66, &[reg(Category::Email, Rect::new(10, 300, 100, 20))]).is_empty());
+        assert!(t
+            .update(2, 66, &[reg(Category::Email, Rect::new(10, 300, 100, 20))])
+            .is_empty());
         // a different category at the same place is another track
-        assert_eq!(t.update(3, 99, &[reg(Category::Phone, Rect::new(10, 300, 100, 20))]), vec![1]);
+        assert_eq!(
+            t.update(3, 99, &[reg(Category::Phone, Rect::new(10, 300, 100, 20))]),
+            vec![1]
+        );
         let tracks = t.finish();
         assert_eq!(tracks.len(), 2);
         assert_eq!((tracks[0].first_frame, tracks[0].last_frame), (0, 2));

@@ -118,20 +118,86 @@ impl Yuv420 {
             let ys = &yp[row * w..(row + 1) * w];
             let us = &up[(row / 2) * cw..(row / 2 + 1) * cw];
             let vs = &vp[(row / 2) * cw..(row / 2 + 1) * cw];
-            for (x, px) in dst.chunks_exact_mut(4).enumerate() {
-                let yv = (ys[x] as i32 - 16) * 19077; // 255/219 in Q14
-                let u = us[x / 2] as i32 - 128;
-                let v = vs[x / 2] as i32 - 128;
-                let r = (yv + k.rv * v + 8192) >> 14;
-                let g = (yv - k.gu * u - k.gv * v + 8192) >> 14;
-                let b = (yv + k.bu * u + 8192) >> 14;
-                px[0] = r.clamp(0, 255) as u8;
-                px[1] = g.clamp(0, 255) as u8;
-                px[2] = b.clamp(0, 255) as u8;
-                px[3] = 255;
+            // two pixels share a chroma sample: convert in pairs, without bounds checks
+            let px = |yv: u8, cr: (i32, i32, i32), out: &mut [u8]| {
+                let yv = (yv as i32 - 16) * 19077; // 255/219 in Q14
+                out[0] = ((yv + cr.0) >> 14).clamp(0, 255) as u8;
+                out[1] = ((yv + cr.1) >> 14).clamp(0, 255) as u8;
+                out[2] = ((yv + cr.2) >> 14).clamp(0, 255) as u8;
+                out[3] = 255;
+            };
+            let chroma = |u: u8, v: u8| {
+                let (u, v) = (u as i32 - 128, v as i32 - 128);
+                (k.rv * v + 8192, -k.gu * u - k.gv * v + 8192, k.bu * u + 8192)
+            };
+            let pairs = dst.chunks_exact_mut(8).zip(ys.chunks_exact(2)).zip(us.iter().zip(vs));
+            for ((out, y2), (&u, &v)) in pairs {
+                let cr = chroma(u, v);
+                px(y2[0], cr, &mut out[..4]);
+                px(y2[1], cr, &mut out[4..]);
+            }
+            if w % 2 == 1 {
+                let cr = chroma(us[cw - 1], vs[cw - 1]);
+                px(ys[w - 1], cr, &mut dst[(w - 1) * 4..]);
             }
         });
         Frame::new(self.width, self.height, out).expect("same size as the YUV frame")
+    }
+
+    /// A whole RGBA frame converted to I420 (2x2 chroma averaging), parallel over row pairs.
+    pub fn from_rgba(f: &Frame, m: Matrix) -> Yuv420 {
+        let (w, h) = (f.width() as usize, f.height() as usize);
+        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+        let (kr, kb) = m.k();
+        let kg = 1.0 - kr - kb;
+        // Q16 integer weights
+        let q = |v: f32| (v * 65536.0).round() as i32;
+        let (yr, yg, yb) = (q(kr * 219.0 / 255.0), q(kg * 219.0 / 255.0), q(kb * 219.0 / 255.0));
+        let cu = 224.0 / 255.0 / (2.0 * (1.0 - kb));
+        let cv = 224.0 / 255.0 / (2.0 * (1.0 - kr));
+        let (ur, ug, ub) = (q(-kr * cu), q(-kg * cu), q((1.0 - kb) * cu));
+        let (vr, vg, vb) = (q((1.0 - kr) * cv), q(-kg * cv), q(-kb * cv));
+        let mut data = vec![0u8; i420_len(f.width(), f.height())];
+        let (yp, c) = data.split_at_mut(w * h);
+        let (up, vp) = c.split_at_mut(cw * ch);
+        let src = f.data();
+        yp.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
+            let s = &src[y * w * 4..(y + 1) * w * 4];
+            for (x, out) in row.iter_mut().enumerate() {
+                let p = &s[x * 4..x * 4 + 3];
+                let v = yr * p[0] as i32 + yg * p[1] as i32 + yb * p[2] as i32;
+                *out = ((v + (16 << 16) + 32768) >> 16).clamp(0, 255) as u8;
+            }
+        });
+        up.par_chunks_mut(cw)
+            .zip(vp.par_chunks_mut(cw))
+            .enumerate()
+            .for_each(|(cy, (urow, vrow))| {
+                for cx in 0..cw {
+                    let (mut r, mut g, mut b, mut n) = (0i32, 0i32, 0i32, 0i32);
+                    for dy in 0..2 {
+                        for dx in 0..2 {
+                            let (x, y) = (cx * 2 + dx, cy * 2 + dy);
+                            if x < w && y < h {
+                                let i = (y * w + x) * 4;
+                                r += src[i] as i32;
+                                g += src[i + 1] as i32;
+                                b += src[i + 2] as i32;
+                                n += 1;
+                            }
+                        }
+                    }
+                    let u = (ur * r + ug * g + ub * b) / n;
+                    let v = (vr * r + vg * g + vb * b) / n;
+                    urow[cx] = ((u + (128 << 16) + 32768) >> 16).clamp(0, 255) as u8;
+                    vrow[cx] = ((v + (128 << 16) + 32768) >> 16).clamp(0, 255) as u8;
+                }
+            });
+        Yuv420 {
+            width: f.width(),
+            height: f.height(),
+            data,
+        }
     }
 
     /// Copies the pixels of `rgba` inside `rects` into this picture (converting to YUV), leaving
@@ -211,6 +277,9 @@ mod tests {
             again.data()
         );
         let rgba = yuv.to_rgba(Matrix::Bt709);
+        // the whole-frame conversion agrees with the patch one
+        let whole = Yuv420::from_rgba(&blocks, Matrix::Bt709);
+        assert!(whole.data().iter().zip(back.data()).all(|(a, b)| a.abs_diff(*b) <= 1));
         // a solid black region becomes black, and nothing outside it moves
         let mut black = rgba.clone();
         for y in 2..4 {

@@ -1,0 +1,112 @@
+//! `scrim live`: capture → gate → sink, with a one-line status on stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use scrim::analyze::Analyzer;
+use scrim::error::{Error, ErrorKind, Result};
+use scrim::gate::{Gate, GateConfig, Mode};
+use scrim::live::{self, LiveConfig};
+use scrim::models::ModelDir;
+use scrim::policy::Policy;
+use scrim::redact::BackendChoice;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// What to capture: screen | region:X,Y,W,H (X11, via ffmpeg x11grab) | file:PATH (a
+    /// recording, or an image looped) | stdin (YUV4MPEG2 4:2:0) | window:NAME | camera[:N]
+    #[arg(long, default_value = "screen")]
+    source: String,
+    /// Where redacted frames go: stdout (Y4M) | file:PATH (.mp4/.mkv/.mov/.webm) |
+    /// pipewire[:NAME] | v4l2:/dev/videoN | window
+    #[arg(long, default_value = "stdout")]
+    sink: String,
+    /// Capture rate, frames per second
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=120))]
+    fps: u32,
+    /// hold: a frame with unanalysed changes waits for its analysis up to --max-latency, then is
+    /// released with those parts covered; cover: released at once with them covered
+    #[arg(long, value_enum, default_value_t = Mode::Hold)]
+    mode: Mode,
+    /// Longest a frame is held for analysis (hold mode), in milliseconds
+    #[arg(long, default_value_t = 100, value_name = "MS")]
+    max_latency: u64,
+    /// Policy file (TOML); see assets/policy.example.toml
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Write per-frame timings (capture, release, latency, covered boxes) as JSON lines
+    #[arg(long, value_name = "FILE")]
+    stats: Option<PathBuf>,
+    /// Stop after this many frames (default: until the source ends or Ctrl-C)
+    #[arg(long, value_name = "N")]
+    frames: Option<u64>,
+}
+
+pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
+    let policy = match &args.policy {
+        Some(p) => Policy::load(p)?,
+        None => Policy::default(),
+    };
+    // open the sink first: a bad sink should fail before anything is captured
+    let sink = live::sink::open(&args.sink, args.fps)?;
+    if args.sink == "stdout" && std::io::stdout().is_terminal() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "--sink stdout writes video; pipe it somewhere (e.g. `| ffplay -`) or choose --sink file:out.mp4",
+        ));
+    }
+    let source = live::source::open(&args.source, args.frames, args.fps)?;
+    let (ocr, classifier) = Analyzer::from_models(models, &policy, threads)?.into_parts();
+    let cfg = GateConfig {
+        mode: args.mode,
+        max_latency: Duration::from_millis(args.max_latency),
+        ..GateConfig::default()
+    };
+    let mut gate = Gate::new(cfg, Box::new(ocr), classifier, policy, crate::redactor(backend));
+    let stop = crate::video::stop_flag();
+    let mut stats_file = match &args.stats {
+        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| {
+            Error::new(ErrorKind::Output, format!("cannot create {}: {e}", p.display()))
+        })?)),
+        None => None,
+    };
+    eprintln!(
+        "scrim live: {} -> {} at {} fps, mode {:?}, redaction on {}",
+        source.describe(),
+        sink.describe(),
+        args.fps,
+        args.mode,
+        gate.backend()
+    );
+    let tty = std::io::stderr().is_terminal();
+    let mut last_line = String::new();
+    let status = live::run(
+        source,
+        &mut gate,
+        sink,
+        &LiveConfig {
+            fps: args.fps,
+            max_frames: args.frames,
+        },
+        &stop,
+        stats_file.as_mut().map(|f| f as &mut dyn Write),
+        |s| {
+            last_line = s.line();
+            if tty {
+                eprint!("\r\x1b[2K{last_line}");
+            }
+        },
+    );
+    if tty {
+        eprintln!();
+    }
+    let status = status?;
+    if let Some(f) = stats_file.as_mut() {
+        f.flush()
+            .map_err(|e| Error::new(ErrorKind::Output, format!("cannot write stats: {e}")))?;
+    }
+    eprintln!("scrim live: done: {}", status.line());
+    Ok(ExitCode::SUCCESS)
+}

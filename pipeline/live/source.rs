@@ -1,0 +1,256 @@
+//! Frame sources for the live pipeline, behind one trait: a recording (decoded by ffmpeg), a
+//! Y4M stream on stdin, and a still image looped (demos and tests).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::frame::Frame;
+use crate::imageio;
+use crate::video::ffmpeg::Decoder;
+use crate::video::yuv::{i420_len, Matrix, Yuv420};
+
+pub trait Source: Send {
+    fn describe(&self) -> String;
+    /// The next frame. `Ok(None)`: the source ended normally (end of file or stream).
+    /// `Err`: the source vanished or broke (the pipeline shows a placeholder, never an old frame).
+    fn next_frame(&mut self) -> Result<Option<Frame>>;
+}
+
+/// One image, returned for every frame.
+pub struct StillSource {
+    frame: Frame,
+    name: String,
+    frames_left: Option<u64>,
+}
+
+impl StillSource {
+    pub fn open(path: &Path, frames: Option<u64>) -> Result<Self> {
+        Ok(StillSource {
+            frame: imageio::load(path)?,
+            name: path.display().to_string(),
+            frames_left: frames,
+        })
+    }
+}
+
+impl Source for StillSource {
+    fn describe(&self) -> String {
+        format!("still image {}", self.name)
+    }
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        if let Some(n) = self.frames_left.as_mut() {
+            if *n == 0 {
+                return Ok(None);
+            }
+            *n -= 1;
+        }
+        Ok(Some(self.frame.clone()))
+    }
+}
+
+/// A recording, decoded by ffmpeg, one frame per tick.
+pub struct FileSource {
+    decoder: Decoder,
+    name: String,
+}
+
+impl FileSource {
+    pub fn open(path: &Path) -> Result<Self> {
+        crate::video::ffmpeg::probe(path)?;
+        Ok(FileSource {
+            decoder: Decoder::open(path)?,
+            name: path.display().to_string(),
+        })
+    }
+}
+
+impl Source for FileSource {
+    fn describe(&self) -> String {
+        format!("file {}", self.name)
+    }
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        Ok(self
+            .decoder
+            .next_frame()?
+            .map(|(yuv, _)| yuv.to_rgba(Matrix::for_height(yuv.height()))))
+    }
+}
+
+/// The X11 screen (or a region of it), grabbed by ffmpeg's x11grab at the pipeline's rate.
+pub struct ScreenSource {
+    decoder: Decoder,
+    name: String,
+}
+
+impl ScreenSource {
+    /// `region`: `(x, y, w, h)`, or the whole screen.
+    pub fn open(region: Option<(u32, u32, u32, u32)>, fps: u32) -> Result<Self> {
+        let display = std::env::var("DISPLAY").map_err(|_| {
+            Error::new(
+                ErrorKind::Usage,
+                "--source screen needs an X11 display ($DISPLAY is not set; Wayland: not yet)",
+            )
+        })?;
+        let mut args: Vec<String> = vec!["-f".into(), "x11grab".into(), "-draw_mouse".into(), "0".into()];
+        args.extend(["-framerate".into(), fps.to_string()]);
+        let input = match region {
+            Some((x, y, w, h)) => {
+                args.extend(["-video_size".into(), format!("{w}x{h}")]);
+                format!("{display}+{x},{y}")
+            }
+            None => display.clone(),
+        };
+        args.extend(["-i".into(), input.clone()]);
+        Ok(ScreenSource {
+            decoder: Decoder::spawn(&args)?,
+            name: format!("X11 screen {input}"),
+        })
+    }
+}
+
+impl Source for ScreenSource {
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        match self.decoder.next_frame() {
+            // the grabber never ends on its own: an end is the display going away
+            Ok(None) => Err(Error::new(
+                ErrorKind::BadInput,
+                "the screen capture ended (display gone?)",
+            )),
+            Ok(Some((yuv, _))) => Ok(Some(yuv.to_rgba(Matrix::for_height(yuv.height())))),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// YUV4MPEG2 (4:2:0) frames from a reader, e.g. `ffmpeg … -f yuv4mpegpipe - | scrim live --source stdin`.
+pub struct Y4mSource<R: Read + Send> {
+    r: BufReader<R>,
+    width: u32,
+    height: u32,
+}
+
+impl<R: Read + Send> Y4mSource<R> {
+    pub fn new(r: R) -> Result<Self> {
+        let mut r = BufReader::with_capacity(1 << 20, r);
+        let mut header = Vec::new();
+        r.read_until(b'\n', &mut header)
+            .map_err(|e| Error::new(ErrorKind::BadInput, format!("Y4M input: {e}")))?;
+        let header = String::from_utf8_lossy(&header);
+        let mut parts = header.split_whitespace();
+        if parts.next() != Some("YUV4MPEG2") {
+            return Err(Error::new(ErrorKind::BadInput, "stdin is not a YUV4MPEG2 stream"));
+        }
+        let (mut width, mut height) = (0, 0);
+        for p in parts {
+            match p.split_at(1) {
+                ("W", v) => width = v.parse().unwrap_or(0),
+                ("H", v) => height = v.parse().unwrap_or(0),
+                ("C", v) if !v.starts_with("420") => {
+                    return Err(Error::new(
+                        ErrorKind::BadInput,
+                        format!("Y4M colour space C{v} is not supported; use -pix_fmt yuv420p"),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if width == 0 || height == 0 || width > crate::frame::MAX_SIDE || height > crate::frame::MAX_SIDE {
+            return Err(Error::new(ErrorKind::BadInput, "Y4M header has no valid size"));
+        }
+        Ok(Y4mSource { r, width, height })
+    }
+}
+
+impl<R: Read + Send> Source for Y4mSource<R> {
+    fn describe(&self) -> String {
+        format!("Y4M stream {}x{}", self.width, self.height)
+    }
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        let mut line = Vec::new();
+        let n = self
+            .r
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::new(ErrorKind::BadInput, format!("Y4M input: {e}")))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if !line.starts_with(b"FRAME") {
+            return Err(Error::new(
+                ErrorKind::BadInput,
+                "Y4M stream out of sync (no FRAME marker)",
+            ));
+        }
+        let mut data = vec![0u8; i420_len(self.width, self.height)];
+        self.r
+            .read_exact(&mut data)
+            .map_err(|_| Error::new(ErrorKind::BadInput, "Y4M stream ended inside a frame"))?;
+        let yuv = Yuv420::new(self.width, self.height, data)?;
+        Ok(Some(yuv.to_rgba(Matrix::for_height(self.height))))
+    }
+}
+
+fn parse_region(v: &str) -> Option<(u32, u32, u32, u32)> {
+    let n: Vec<u32> = v.split(',').map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+    match n[..] {
+        [x, y, w, h] if w >= 2 && h >= 2 => Some((x, y, w & !1, h & !1)),
+        _ => None,
+    }
+}
+
+/// Builds the source named on the command line.
+pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn Source>> {
+    let usage = |m: String| Error::new(ErrorKind::Usage, m);
+    if let Some(path) = spec.strip_prefix("file:") {
+        let p = Path::new(path);
+        return if crate::video::is_video_path(p) {
+            Ok(Box::new(FileSource::open(p)?))
+        } else {
+            Ok(Box::new(StillSource::open(p, still_frames)?))
+        };
+    }
+    if let Some(r) = spec.strip_prefix("region:") {
+        let region = parse_region(r).ok_or_else(|| usage(format!("--source {spec}: expected region:X,Y,W,H")))?;
+        return Ok(Box::new(ScreenSource::open(Some(region), fps)?));
+    }
+    match spec {
+        "stdin" => Ok(Box::new(Y4mSource::new(std::io::stdin())?)),
+        "screen" => Ok(Box::new(ScreenSource::open(None, fps)?)),
+        s if s.starts_with("window:") || s.starts_with("camera") => Err(usage(format!(
+            "--source {s}: window and camera capture are not in this build yet (see README, \"Not yet\"); \
+use screen, region:X,Y,W,H, file:PATH or stdin"
+        ))),
+        s => Err(usage(format!(
+            "--source {s}: expected file:PATH, stdin, screen, window:NAME, region:X,Y,W,H or camera[:N]"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn y4m_frames_and_errors() {
+        let mut s = b"YUV4MPEG2 W4 H2 F30:1 C420jpeg\n".to_vec();
+        for v in [16u8, 235] {
+            s.extend_from_slice(b"FRAME\n");
+            s.extend(std::iter::repeat_n(v, 8));
+            s.extend(std::iter::repeat_n(128, 4));
+        }
+        let mut src = Y4mSource::new(&s[..]).unwrap();
+        assert_eq!(src.next_frame().unwrap().unwrap().pixel(0, 0), [0, 0, 0, 255]);
+        assert_eq!(src.next_frame().unwrap().unwrap().pixel(3, 1), [255, 255, 255, 255]);
+        assert!(src.next_frame().unwrap().is_none());
+        // cut inside a frame
+        let cut = &s[..s.len() - 3];
+        let mut src = Y4mSource::new(cut).unwrap();
+        src.next_frame().unwrap();
+        assert!(src.next_frame().is_err());
+        assert!(Y4mSource::new(&b"P6\n"[..]).is_err());
+        assert!(Y4mSource::new(&b"YUV4MPEG2 W4 H2 C444\n"[..]).is_err());
+    }
+}
