@@ -210,10 +210,25 @@ fn a_recording_is_redacted_in_every_frame_with_audio_and_timing_kept() {
         judged >= 20,
         "the oracle read too few secrets in the original ({judged})"
     );
-    assert!(
-        after[3].contains(&common::squash("Payments Platform")),
-        "control lost in frame 3"
-    );
+    // offline every frame is settled: harmless text the oracle read before must stay readable
+    let mut controls = common::truth(&common::asset("examples/intranet-dashboard.json")).controls;
+    controls.extend(common::truth(&common::asset("fixtures/terminal.json")).controls);
+    // (the output is a second lossy encoding, so Tesseract may lose a word here and there
+    // through compression alone: allow one in five)
+    let (mut judged, mut lost) = (0, Vec::new());
+    for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+        for c in &controls {
+            let sq = common::squash(c);
+            if b.contains(&sq) {
+                judged += 1;
+                if !a.contains(&sq) {
+                    lost.push((i, c.clone()));
+                }
+            }
+        }
+    }
+    assert!(judged >= 10, "the oracle read too few controls to judge ({judged})");
+    assert!(lost.len() * 5 <= judged, "controls lost: {lost:?} of {judged}");
 
     // the report names tracks and categories, never the text
     let report = std::fs::read_to_string(&json).unwrap();
@@ -264,7 +279,7 @@ fn variable_frame_rate_timing_is_kept() {
     assert!(a.len() >= 5, "{a:?}");
     let gaps: Vec<i64> = a.windows(2).map(|w| w[1] - w[0]).collect();
     assert!(
-        gaps.iter().any(|&g| g < 80) && gaps.iter().any(|&g| g > 300),
+        gaps.iter().any(|&g| g <= 100) && gaps.iter().any(|&g| g >= 300),
         "input is VFR: {gaps:?}"
     );
     assert_eq!(a, b, "VFR timestamps kept");
