@@ -324,10 +324,8 @@ impl Gate {
             })
             .collect();
         redactions.extend(covered.iter().map(|&rect| Redaction { rect, style: COVER }));
-        if let Err(e) = self.redactor.apply(&mut frame, &redactions) {
-            // the redactor failing must not let the frame out as it is
-            return Err(e);
-        }
+        // the redactor failing must not let the frame out as it is
+        self.redactor.apply(&mut frame, &redactions)?;
         let outcome = if covered.is_empty() {
             self.stats.released_clean += 1;
             Outcome::Clean

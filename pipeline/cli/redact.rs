@@ -64,7 +64,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact
     if args.inputs.len() == 1 && scrim::video::is_video_path(&args.inputs[0]) {
         return crate::video::run(&args.inputs[0], &args, policy, models, threads, backend);
     }
-    if let Some(p) = args.report.iter().find(|p| !p.extension().is_some_and(|e| e == "json")) {
+    if let Some(p) = args.report.iter().find(|p| p.extension().is_none_or(|e| e != "json")) {
         return Err(Error::new(
             ErrorKind::Usage,
             format!("{}: image reports are JSON (.json)", p.display()),

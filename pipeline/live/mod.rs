@@ -144,15 +144,10 @@ pub fn run(
                 }
             }
             // pull everything that can go
-            loop {
-                match gate.pull(Instant::now())? {
-                    Pulled::Released(r) => {
-                        emit(&r, &mut *sink, start, &mut stats, &mut latencies)?;
-                        st.regions = r.regions.len();
-                        st.frames_out += 1;
-                    }
-                    Pulled::Held | Pulled::Empty => break,
-                }
+            while let Pulled::Released(r) = gate.pull(Instant::now())? {
+                emit(&r, &mut *sink, start, &mut stats, &mut latencies)?;
+                st.regions = r.regions.len();
+                st.frames_out += 1;
             }
             let finished = (source_done || stopping) && gate.queued() == 0;
             if last_status.elapsed() >= Duration::from_millis(500) || finished {
