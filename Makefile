@@ -3,8 +3,10 @@
 CARGO ?= cargo
 # tesseract: the independent OCR the end-to-end tests use as a judge; python3-pip: fetches models;
 # mesa-vulkan-drivers: lavapipe, a software Vulkan adapter, so the WGSL shaders run without a GPU;
-# ffmpeg: decodes and encodes recordings (scrim redact clip.mp4, scrim live)
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip ca-certificates mesa-vulkan-drivers ffmpeg
+# ffmpeg: decodes and encodes recordings (scrim redact clip.mp4, scrim live);
+# xvfb openbox chromium xdotool: the live end-to-end test shares a real Chromium's screen
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip ca-certificates mesa-vulkan-drivers ffmpeg \
+  xvfb openbox chromium xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: example test deps models lint bench

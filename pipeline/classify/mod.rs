@@ -403,8 +403,18 @@ impl Classifier {
                 let after = chars.get(e).copied().unwrap_or(' ');
                 !before.is_alphanumeric() && !after.is_alphanumeric()
             };
+            // An address is bounded by anything but digits and dots: OCR splits lines between
+            // columns and sometimes repeats the neighbour's last letter ("e10.44.33.177"), and a
+            // letter beside an address is far likelier that than part of a version string.
+            let ip_bounded = |m: &regex::Match| {
+                let s = vix.at(m.start());
+                let e = vix.at(m.end());
+                let before = if s > 0 { chars[s - 1] } else { ' ' };
+                let after = chars.get(e).copied().unwrap_or(' ');
+                !before.is_ascii_digit() && before != '.' && !after.is_ascii_digit()
+            };
             for m in IPV4.find_iter(view) {
-                if !plausible(&m) || !bounded(&m) {
+                if !plausible(&m) || !ip_bounded(&m) {
                     continue;
                 }
                 let octets: Vec<u32> = m

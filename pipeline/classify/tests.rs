@@ -103,6 +103,8 @@ fn positives() {
         // OCR sometimes reads a space after a dot in monospace digits
         ("session lf6le6add96ec404ea01", Category::Secret, "lf6le6add96ec404ea01"),
         ("5135a804c2e525817312", Category::Secret, "5135a804c2e525817312"),
+        ("e10.44.33.177 active", Category::Ip, "10.44.33.177"),
+        ("10.44.33.177 active", Category::Ip, "10.44.33.177"),
         ("with address 10.93. 189.95.", Category::Ip, "10.93. 189.95"),
         ("fe80::1ff:fe23:4567:890a", Category::Ip, "fe80::1ff:fe23:4567:890a"),
         ("8.8.8.8", Category::Ip, "8.8.8.8"),
