@@ -373,7 +373,12 @@ fn analyse_loop(mut reader: Box<dyn BandReader>, jobs: Receiver<Job>, results: S
         let out = catch_unwind(AssertUnwindSafe(|| {
             let mut out = Vec::with_capacity(job.bands.len());
             for &band in &job.bands {
-                let lines = reader.read(&job.frame, band).map_err(|e| e.to_string())?;
+                // one retry: ONNX Runtime has been seen failing a run intermittently when driven
+                // from this thread ("GetElementType is not implemented"); a second failure counts
+                let lines = match reader.read(&job.frame, band) {
+                    Ok(l) => l,
+                    Err(_) => reader.read(&job.frame, band).map_err(|e| e.to_string())?,
+                };
                 out.push((band, lines));
             }
             Ok(out)

@@ -12,7 +12,10 @@ use scrim::still::StillPipeline;
 use scrim::{imageio, Frame};
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    live: Option<Mode>,
     /// Frames to run (PNG/JPEG/WebP); default: the bundled 1080p example screenshot
     #[arg(value_name = "IMAGE")]
     images: Vec<PathBuf>,
@@ -32,6 +35,13 @@ pub struct Args {
     /// Also draw the per-stage latencies as a PNG chart
     #[arg(long, value_name = "FILE")]
     chart: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand)]
+enum Mode {
+    /// Replay a recording through the live pipeline at its frame rate: release latency
+    /// p50/p95/p99, CPU per frame, frames clean/covered, time-to-safe after changes.
+    Live(crate::livebench::Args),
 }
 
 /// The example screenshot shipped in the source tree.
@@ -81,6 +91,9 @@ fn scaled(frame: &Frame, height: u32) -> Result<Frame> {
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact::BackendChoice) -> Result<ExitCode> {
+    if let Some(Mode::Live(a)) = args.live {
+        return crate::livebench::run(a, models, threads, backend);
+    }
     if args.iterations == 0 || args.heights.is_empty() {
         return Err(Error::new(
             ErrorKind::Usage,

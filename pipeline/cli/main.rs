@@ -3,6 +3,7 @@
 mod bench;
 mod chart;
 mod live;
+mod livebench;
 mod redact;
 mod video;
 

@@ -1,0 +1,145 @@
+//! `scrim bench live REC`: a recording replayed through the live pipeline (gate included) at its
+//! frame rate, as a screen share would feed it; the sink discards frames.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use scrim::analyze::Analyzer;
+use scrim::error::{Error, ErrorKind, Result};
+use scrim::gate::{Gate, GateConfig, Mode};
+use scrim::live::{self, LiveConfig, Sink};
+use scrim::models::ModelDir;
+use scrim::policy::Policy;
+use scrim::redact::BackendChoice;
+use scrim::Frame;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The recording to replay (anything ffmpeg reads)
+    #[arg(value_name = "RECORDING")]
+    recording: PathBuf,
+    /// Replay rate [default: the recording's frame rate]
+    #[arg(long)]
+    fps: Option<u32>,
+    #[arg(long, value_enum, default_value_t = Mode::Hold)]
+    mode: Mode,
+    /// Hold budget in milliseconds
+    #[arg(long, default_value_t = 100)]
+    max_latency: u64,
+    /// Also write the results as JSON
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
+
+/// Discards frames (the measurement is of scrim, not of a consumer).
+struct NullSink;
+
+impl Sink for NullSink {
+    fn describe(&self) -> String {
+        "nothing".into()
+    }
+    fn write(&mut self, _: &Frame, _: Duration) -> Result<()> {
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// CPU time of this process (all its threads; child processes such as the ffmpeg decoder are
+/// not counted: capture is excluded), from /proc.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // fields after the command name, which is in parentheses and may contain spaces
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    // utime, stime are fields 14 and 15 of the whole line: 12 and 13 after the name
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
+fn pct(v: &[f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
+    let probe = scrim::video::ffmpeg::probe(&args.recording)?;
+    let fps = args.fps.unwrap_or(probe.fps.round().max(1.0) as u32);
+    let source = Box::new(live::source::FileSource::open(&args.recording)?);
+    let policy = Policy::default();
+    let (ocr, classifier) = Analyzer::from_models(models, &policy, threads)?.into_parts();
+    let cfg = GateConfig {
+        mode: args.mode,
+        max_latency: Duration::from_millis(args.max_latency),
+        ..GateConfig::default()
+    };
+    let mut gate = Gate::new(cfg, Box::new(ocr), classifier, policy, crate::redactor(backend));
+    let stop = AtomicBool::new(false);
+    let mut stats = Vec::new();
+    let cpu0 = cpu_seconds();
+    live::run(
+        source,
+        &mut gate,
+        Box::new(NullSink),
+        &LiveConfig { fps, max_frames: None },
+        &stop,
+        Some(&mut stats),
+        |_| {},
+    )?;
+    let cpu = cpu_seconds() - cpu0;
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&stats)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    if rows.is_empty() {
+        return Err(Error::new(ErrorKind::BadInput, "the recording produced no frames"));
+    }
+    let mut lat: Vec<f64> = rows.iter().filter_map(|r| r["latency_ms"].as_f64()).collect();
+    lat.sort_by(f64::total_cmp);
+    let covered = rows.iter().filter(|r| r["outcome"] == "covered").count();
+    // time to safe: from the capture of the first covered frame of a run of covered frames to
+    // the release of the next clean frame (the new content shown, analysed)
+    let mut to_safe = Vec::new();
+    let mut start: Option<f64> = None;
+    for r in &rows {
+        let c = r["captured_ms"].as_f64().unwrap_or(0.0);
+        if r["outcome"] == "covered" {
+            start.get_or_insert(c);
+        } else if let Some(s) = start.take() {
+            to_safe.push(r["released_ms"].as_f64().unwrap_or(0.0) - s);
+        }
+    }
+    to_safe.sort_by(f64::total_cmp);
+    let n = rows.len();
+    let report = serde_json::json!({
+        "recording": args.recording, "fps": fps, "mode": args.mode, "max_latency_ms": args.max_latency,
+        "frames": n, "clean": n - covered, "covered": covered,
+        "latency_ms": {"p50": pct(&lat, 0.5), "p95": pct(&lat, 0.95), "p99": pct(&lat, 0.99)},
+        "cpu_ms_per_frame": cpu * 1e3 / n as f64,
+        "time_to_safe_ms": {"n": to_safe.len(), "p50": pct(&to_safe, 0.5), "max": to_safe.last().copied().unwrap_or(0.0)},
+        "backend": gate.backend(),
+    });
+    println!(
+        "{n} frames at {fps} fps ({:?}, budget {} ms): release latency p50 {:.1} / p95 {:.1} / p99 {:.1} ms; \
+{} clean, {covered} covered; CPU {:.2} ms per frame (all scrim threads, capture excluded); \
+time to safe after a change: {} episodes, p50 {:.0} ms, max {:.0} ms",
+        args.mode,
+        args.max_latency,
+        pct(&lat, 0.5),
+        pct(&lat, 0.95),
+        pct(&lat, 0.99),
+        n - covered,
+        cpu * 1e3 / n as f64,
+        to_safe.len(),
+        pct(&to_safe, 0.5),
+        to_safe.last().copied().unwrap_or(0.0)
+    );
+    if let Some(p) = &args.json {
+        scrim::imageio::write_atomic(p, serde_json::to_string_pretty(&report).expect("json").as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
