@@ -87,6 +87,7 @@ impl VideoJob<'_> {
         let mut size = (0, 0);
         let mut last_ms = 0i64;
         let mut times = report::Timings::default();
+        let mut spare: Option<Frame> = None;
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 return Err(Error::new(ErrorKind::Interrupted, "interrupted: no output written"));
@@ -105,7 +106,13 @@ impl VideoJob<'_> {
             let Some((mut yuv, pts_ms)) = next else { break };
             let matrix = yuv::Matrix::for_height(yuv.height());
             let t = Instant::now();
-            let mut frame: Frame = yuv.to_rgba(matrix);
+            let mut frame = match spare.take() {
+                Some(mut f) if (f.width(), f.height()) == (yuv.width(), yuv.height()) => {
+                    yuv.to_rgba_into(matrix, &mut f);
+                    f
+                }
+                _ => yuv.to_rgba(matrix),
+            };
             times.convert += t.elapsed();
             if encoder.is_none() {
                 size = (frame.width(), frame.height());
@@ -169,6 +176,7 @@ impl VideoJob<'_> {
             }
             last_ms = pts_ms;
             frames += 1;
+            spare = Some(frame);
             progress(Progress {
                 frame: frames,
                 frames_estimate: probe.frames_estimate.max(frames),

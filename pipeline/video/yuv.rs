@@ -109,12 +109,21 @@ impl Yuv420 {
 
     /// The picture as RGBA (integer arithmetic, parallel over rows).
     pub fn to_rgba(&self, m: Matrix) -> Frame {
+        let mut out = Frame::filled(self.width, self.height, [0, 0, 0, 255]).expect("same size as the YUV frame");
+        self.to_rgba_into(m, &mut out);
+        out
+    }
+
+    /// Like [`Yuv420::to_rgba`], into a frame of the same size (reused across frames: a fresh
+    /// 8 MB buffer per 1080p frame costs more in page faults than the conversion itself).
+    pub fn to_rgba_into(&self, m: Matrix, out: &mut Frame) {
+        assert_eq!((out.width(), out.height()), (self.width, self.height));
         let (w, h) = (self.width as usize, self.height as usize);
         let cw = w.div_ceil(2);
         let (yp, up, vp) = self.planes();
         let k = coeffs(m);
-        let mut out = vec![0u8; w * h * 4];
-        out.par_chunks_mut(w * 4).enumerate().for_each(|(row, dst)| {
+        debug_assert_eq!(out.data().len(), w * h * 4);
+        out.data_mut().par_chunks_mut(w * 4).enumerate().for_each(|(row, dst)| {
             let ys = &yp[row * w..(row + 1) * w];
             let us = &up[(row / 2) * cw..(row / 2 + 1) * cw];
             let vs = &vp[(row / 2) * cw..(row / 2 + 1) * cw];
@@ -141,7 +150,6 @@ impl Yuv420 {
                 px(ys[w - 1], cr, &mut dst[(w - 1) * 4..]);
             }
         });
-        Frame::new(self.width, self.height, out).expect("same size as the YUV frame")
     }
 
     /// A whole RGBA frame converted to I420 (2x2 chroma averaging), parallel over row pairs.
