@@ -112,15 +112,134 @@ impl Sink for FileSink {
     }
 }
 
+/// A PipeWire `Video/Source` node (the Linux virtual camera that OBS, browsers through the camera
+/// portal, and GStreamer apps consume), published by GStreamer's `pipewiresink` in a
+/// `gst-launch-1.0` child fed with I420 frames on a pipe.
+pub struct PipewireSink {
+    name: String,
+    fps: u32,
+    child: Option<std::process::Child>,
+    stdin: Option<std::process::ChildStdin>,
+    size: Option<(u32, u32)>,
+}
+
+impl PipewireSink {
+    pub fn new(name: &str, fps: u32) -> Result<Self> {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("--sink pipewire:{name}: a node name is letters, digits, - _ ."),
+            ));
+        }
+        Ok(PipewireSink {
+            name: name.into(),
+            fps,
+            child: None,
+            stdin: None,
+            size: None,
+        })
+    }
+
+    fn start(&mut self, w: u32, h: u32) -> Result<()> {
+        let props = format!(
+            "props,media.class=Video/Source,node.name={},node.description=scrim-redacted,media.role=Camera",
+            self.name
+        );
+        let mut child = std::process::Command::new("gst-launch-1.0")
+            .args(["-q", "fdsrc", "fd=0", "!", "rawvideoparse"])
+            .arg(format!("width={w}"))
+            .arg(format!("height={h}"))
+            .args(["format=i420"])
+            .arg(format!("framerate={}/1", self.fps))
+            .args(["!", "videoconvert", "!", "pipewiresink", "mode=provide"])
+            .arg(format!("stream-properties={props}"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "--sink pipewire needs gst-launch-1.0 with the PipeWire plugin \
+(Debian: apt-get install gstreamer1.0-tools gstreamer1.0-pipewire gstreamer1.0-plugins-base): {e}"
+                    ),
+                )
+            })?;
+        self.stdin = child.stdin.take();
+        self.child = Some(child);
+        self.size = Some((w, h));
+        Ok(())
+    }
+
+    fn failure(&mut self) -> Error {
+        self.stdin = None;
+        let mut why = String::new();
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            if let Some(mut e) = c.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut why);
+            }
+            let _ = c.wait();
+        }
+        let why = why.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("it exited");
+        Error::new(
+            ErrorKind::Output,
+            format!("the PipeWire node stopped (is PipeWire running for this user?): {why}"),
+        )
+    }
+}
+
+impl Sink for PipewireSink {
+    fn describe(&self) -> String {
+        format!("PipeWire node {:?} (Video/Source)", self.name)
+    }
+
+    fn write(&mut self, frame: &Frame, _pts: Duration) -> Result<()> {
+        let (w, h) = (frame.width() & !1, frame.height() & !1);
+        match self.size {
+            None => self.start(w, h)?,
+            Some(s) if s != (w, h) => {
+                return Err(Error::new(ErrorKind::Output, "the source changed size (restart scrim)"));
+            }
+            _ => {}
+        }
+        // even sizes for 4:2:0; an odd last row/column is dropped
+        let even = if (w, h) == (frame.width(), frame.height()) {
+            None
+        } else {
+            Some(frame.crop(crate::frame::Rect::new(0, 0, w, h))?)
+        };
+        let yuv = Yuv420::from_rgba(even.as_ref().unwrap_or(frame), Matrix::for_height(h));
+        let ok = self.stdin.as_mut().is_some_and(|i| i.write_all(yuv.data()).is_ok());
+        if !ok {
+            return Err(self.failure());
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.stdin = None; // end of stream: the node goes away
+        if let Some(mut c) = self.child.take() {
+            let _ = c.wait();
+        }
+        Ok(())
+    }
+}
+
 /// Builds the sink named on the command line.
 pub fn open(spec: &str, fps: u32) -> Result<Box<dyn Sink>> {
     let usage = |m: String| Error::new(ErrorKind::Usage, m);
     if let Some(p) = spec.strip_prefix("file:") {
         return Ok(Box::new(FileSink::new(PathBuf::from(p))?));
     }
+    if spec == "pipewire" || spec.starts_with("pipewire:") {
+        let name = spec.strip_prefix("pipewire:").unwrap_or("scrim");
+        return Ok(Box::new(PipewireSink::new(name, fps)?));
+    }
     match spec {
         "stdout" => Ok(Box::new(Y4mSink::new(std::io::stdout().lock(), fps))),
-        s if s.starts_with("pipewire") || s.starts_with("v4l2") || s == "window" => Err(usage(format!(
+        s if s.starts_with("v4l2") || s == "window" => Err(usage(format!(
             "--sink {s}: not in this build yet (see README, \"Not yet\"); use stdout or file:PATH, \
 e.g. scrim live … --sink stdout | ffplay -"
         ))),
