@@ -315,14 +315,7 @@ impl Gate {
 
     fn release(&mut self, p: Pending, covered: Vec<Rect>, now: Instant) -> Result<Release> {
         let mut frame = p.frame;
-        let mut redactions: Vec<Redaction> = self
-            .regions
-            .iter()
-            .map(|r| Redaction {
-                rect: r.rect,
-                style: self.policy.redaction.style_for(r.category, r.rect.h),
-            })
-            .collect();
+        let mut redactions = self.policy.redaction.redactions(&self.regions);
         redactions.extend(covered.iter().map(|&rect| Redaction { rect, style: COVER }));
         // the redactor failing must not let the frame out as it is
         self.redactor.apply(&mut frame, &redactions)?;

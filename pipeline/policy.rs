@@ -107,6 +107,17 @@ impl Default for RedactionPolicy {
 }
 
 impl RedactionPolicy {
+    /// What to do to each region: its box and the style its category gets.
+    pub fn redactions(&self, regions: &[crate::region::Region]) -> Vec<crate::redact::Redaction> {
+        regions
+            .iter()
+            .map(|r| crate::redact::Redaction {
+                rect: r.rect,
+                style: self.style_for(r.category, r.rect.h),
+            })
+            .collect()
+    }
+
     /// The style for a region of category `c` whose box is `height` px high. Mosaic blocks are
     /// never smaller than the text is high, so the mosaic stays irreversible.
     pub fn style_for(&self, c: Category, height: u32) -> Style {

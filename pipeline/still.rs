@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::frame::Frame;
 use crate::models::ModelDir;
 use crate::policy::Policy;
-use crate::redact::{CpuRedactor, Redaction, Redactor};
+use crate::redact::{CpuRedactor, Redactor};
 use crate::region::Region;
 
 pub struct StillPipeline {
@@ -58,14 +58,7 @@ impl StillPipeline {
     /// analysis (fail closed).
     pub fn run(&mut self, mut frame: Frame) -> Result<Redacted> {
         let analysis = self.analyzer.analyze(&frame)?;
-        let redactions: Vec<Redaction> = analysis
-            .regions
-            .iter()
-            .map(|r| Redaction {
-                rect: r.rect,
-                style: self.policy.redaction.style_for(r.category, r.rect.h),
-            })
-            .collect();
+        let redactions = self.policy.redaction.redactions(&analysis.regions);
         let t = Instant::now();
         self.redactor.apply(&mut frame, &redactions)?;
         Ok(Redacted {

@@ -141,6 +141,11 @@ fn drain(stderr: ChildStderr) -> JoinHandle<String> {
     })
 }
 
+/// What a drained stderr said (empty if it was never drained).
+fn collect_log(h: Option<JoinHandle<String>>) -> String {
+    h.map(|h| h.join().unwrap_or_default()).unwrap_or_default()
+}
+
 /// Decoded frames of the first video stream, in presentation order, with their timestamps.
 pub struct Decoder {
     child: Child,
@@ -201,11 +206,7 @@ impl Decoder {
                     .child
                     .wait()
                     .map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
-                let log = self
-                    .stderr
-                    .take()
-                    .map(|h| h.join().unwrap_or_default())
-                    .unwrap_or_default();
+                let log = collect_log(self.stderr.take());
                 if status.success() {
                     Ok(None)
                 } else {
@@ -218,11 +219,7 @@ impl Decoder {
             Err(e) => {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
-                let log = self
-                    .stderr
-                    .take()
-                    .map(|h| h.join().unwrap_or_default())
-                    .unwrap_or_default();
+                let log = collect_log(self.stderr.take());
                 let why = if log.trim().is_empty() {
                     e.to_string()
                 } else {
@@ -459,11 +456,7 @@ impl Encoder {
     fn failure(&mut self, what: &str) -> Error {
         self.writer = None;
         let _ = self.child.wait();
-        let log = self
-            .stderr
-            .take()
-            .map(|h| h.join().unwrap_or_default())
-            .unwrap_or_default();
+        let log = collect_log(self.stderr.take());
         Error::new(
             ErrorKind::Output,
             format!("{what} writing {}: {}", self.output.display(), last_line(&log).trim()),

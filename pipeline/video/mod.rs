@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::Frame;
 use crate::policy::Policy;
-use crate::redact::{Redaction, Redactor};
+use crate::redact::Redactor;
 use crate::report::preview;
 use crate::resize::resize_rgba;
 use crate::stream::StreamAnalyzer;
@@ -140,13 +140,7 @@ impl VideoJob<'_> {
             analysed_px += work.analysed_pixels;
             total_px += frame.bounds().area();
             let regions = regions.to_vec();
-            let redactions: Vec<Redaction> = regions
-                .iter()
-                .map(|r| Redaction {
-                    rect: r.rect,
-                    style: self.policy.redaction.style_for(r.category, r.rect.h),
-                })
-                .collect();
+            let redactions = self.policy.redaction.redactions(&regions);
             let t = Instant::now();
             redactor.apply(&mut frame, &redactions)?;
             // only the redacted regions go back: everything else stays exactly as decoded
