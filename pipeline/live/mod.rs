@@ -4,6 +4,7 @@
 
 pub mod sink;
 pub mod source;
+pub mod v4l2;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};

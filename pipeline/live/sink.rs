@@ -239,10 +239,12 @@ pub fn open(spec: &str, fps: u32) -> Result<Box<dyn Sink>> {
     }
     match spec {
         "stdout" => Ok(Box::new(Y4mSink::new(std::io::stdout().lock(), fps))),
-        s if s.starts_with("v4l2") || s == "window" => Err(usage(format!(
-            "--sink {s}: not in this build yet (see README, \"Not yet\"); use stdout or file:PATH, \
-e.g. scrim live … --sink stdout | ffplay -"
-        ))),
+        s if s.starts_with("v4l2:") => Ok(Box::new(super::v4l2::V4l2Sink::open(std::path::Path::new(&s[5..]))?)),
+        "window" => Err(usage(
+            "--sink window: not in this build yet (see README, \"Not yet\"); share a player window \
+instead: scrim live … --sink stdout | ffplay -"
+                .into(),
+        )),
         s => Err(usage(format!(
             "--sink {s}: expected stdout, file:PATH, pipewire[:NAME], v4l2:/dev/videoN or window"
         ))),
