@@ -59,3 +59,45 @@ fn reads_a_dark_terminal() {
     find(&lines, "connection established");
     find(&lines, "ghp_R8vNq2XbT5mKc9LwZ3yHd7Fs1Gj4Pa6Ue0Qi");
 }
+
+/// The recogniser remembers lines by their pixels (streams re-read unchanged lines): the same
+/// crop elsewhere in a frame reads the same, with its characters where they now are.
+#[test]
+fn remembered_lines_move_with_their_pixels() {
+    use scrim::ocr::{TextBox, TextDetector, TextRecognizer};
+    use scrim::{Frame, Rect};
+    let models = common::models();
+    let frame = imageio::load(&common::asset("examples/intranet-dashboard.png")).unwrap();
+    let mut det = DbDetector::new(&models, 2).unwrap();
+    let mut rec = CtcRecognizer::new(&models, 2).unwrap();
+    let boxes = det.detect(&frame).unwrap();
+    let first = rec.recognize(&frame, &boxes).unwrap();
+    // the same picture shifted 37 px to the right
+    let (w, h) = (frame.width(), frame.height());
+    let mut shifted = Frame::filled(w, h, [255, 255, 255, 255]).unwrap();
+    for y in 0..h {
+        let src = frame.row_span(y, 0, w - 37).to_vec();
+        let at = (y * w + 37) as usize * 4;
+        shifted.data_mut()[at..at + src.len()].copy_from_slice(&src);
+    }
+    let moved: Vec<TextBox> = boxes
+        .iter()
+        .filter(|b| b.rect.right() + 37 <= w)
+        .map(|b| TextBox {
+            rect: Rect::new(b.rect.x + 37, b.rect.y, b.rect.w, b.rect.h),
+            score: b.score,
+        })
+        .collect();
+    let again = rec.recognize(&shifted, &moved).unwrap();
+    for l in &again {
+        let orig = first
+            .iter()
+            .find(|o| o.rect.y == l.rect.y && o.rect.x + 37 == l.rect.x)
+            .unwrap();
+        assert_eq!(l.text, orig.text);
+        for (a, b) in l.chars.iter().zip(&orig.chars) {
+            assert!((a.0 - b.0 - 37.0).abs() < 1e-3 && (a.1 - b.1 - 37.0).abs() < 1e-3);
+        }
+    }
+    assert!(again.len() > 10);
+}

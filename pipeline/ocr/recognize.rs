@@ -20,12 +20,26 @@ const STEP: f32 = 8.0;
 const MAX_INPUT_WIDTH: u32 = 4800;
 /// Crops per batch; sorted by width, so padding is small.
 const BATCH: usize = 8;
+/// Lines remembered by their pixels. A stream re-reads the same lines over and over (a band around
+/// a change holds unchanged lines; scrolled lines keep their pixels): those are not run again.
+const CACHE_LINES: usize = 4096;
+
+/// A reading remembered for a crop's exact pixels; character positions relative to the crop.
+#[derive(Clone)]
+struct Remembered {
+    text: String,
+    chars: Vec<(f32, f32)>,
+    confidence: f32,
+}
 
 pub struct CtcRecognizer {
     session: Session,
     resizer: Resizer,
     /// Class `i` (1-based) is `alphabet[i - 1]`; class 0 is the CTC blank.
     alphabet: Vec<char>,
+    /// Keyed by a hash of the crop's size and pixels. Held in memory only.
+    cache: std::collections::HashMap<u64, Remembered>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 impl CtcRecognizer {
@@ -46,7 +60,22 @@ impl CtcRecognizer {
             session,
             resizer: Resizer::new(),
             alphabet,
+            cache: std::collections::HashMap::new(),
+            hasher: std::collections::hash_map::RandomState::new(),
         })
+    }
+
+    /// Identity of a crop: its size and every pixel (a keyed SipHash, so collisions cannot be
+    /// crafted).
+    fn key(&self, frame: &Frame, r: crate::frame::Rect) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = self.hasher.build_hasher();
+        h.write_u32(r.w);
+        h.write_u32(r.h);
+        for y in r.y..r.bottom() {
+            h.write(frame.row_span(y, r.x, r.right()));
+        }
+        h.finish()
     }
 
     fn run_batch(
@@ -135,8 +164,41 @@ impl TextRecognizer for CtcRecognizer {
             ra.total_cmp(&rb)
         });
         let mut out: Vec<Option<TextLine>> = vec![None; boxes.len()];
+        let keys: Vec<u64> = boxes
+            .iter()
+            .map(|b| self.key(frame, b.rect.intersect(frame.bounds())))
+            .collect();
+        order.retain(|&i| match self.cache.get(&keys[i]) {
+            Some(m) => {
+                let x = boxes[i].rect.x as f32;
+                out[i] = Some(TextLine {
+                    rect: boxes[i].rect,
+                    text: m.text.clone(),
+                    chars: m.chars.iter().map(|&(a, b)| (a + x, b + x)).collect(),
+                    confidence: m.confidence,
+                });
+                false
+            }
+            None => true,
+        });
         for chunk in order.chunks(BATCH) {
             self.run_batch(frame, boxes, chunk, &mut out)?;
+        }
+        if self.cache.len() + order.len() > CACHE_LINES {
+            self.cache.clear();
+        }
+        for &i in &order {
+            if let Some(l) = &out[i] {
+                let x = l.rect.x as f32;
+                self.cache.insert(
+                    keys[i],
+                    Remembered {
+                        text: l.text.clone(),
+                        chars: l.chars.iter().map(|&(a, b)| (a - x, b - x)).collect(),
+                        confidence: l.confidence,
+                    },
+                );
+            }
         }
         Ok(out
             .into_iter()
