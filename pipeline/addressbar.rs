@@ -61,13 +61,47 @@ pub fn is_urlish(text: &str) -> bool {
     })
 }
 
+/// A host being typed: a word of three or more dot-separated labels ("payroll.intra.exampl"),
+/// which [`is_urlish`] rejects for its unfinished top-level domain. Only used together with the
+/// omnibox geometry, so such a word lower in a page does not count.
+pub fn is_typed_host(text: &str) -> bool {
+    text.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| "\"'()<>[],;|".contains(c));
+        let host = w.split(['/', '?', '#']).next().unwrap_or("");
+        let labels: Vec<&str> = host.split('.').collect();
+        // three labels, two of them with letters: not "requirements.txt" or "v1.2.3"
+        labels.len() >= 3
+            && labels.iter().filter(|l| l.chars().any(|c| c.is_alphabetic())).count() >= 2
+            && labels
+                .iter()
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+    })
+}
+
+/// A line that is nothing but a host being typed, of three or more labels with letters in at
+/// least two ("payroll.intra.exampl"; not "v1.2.3", "requirements.txt" or a terminal line that
+/// mentions a host).
+fn typed_host_words(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let (Some(w), None) = (words.next(), words.next()) else {
+        return false;
+    };
+    let host = w
+        .trim_matches(|c: char| "|'\"".contains(c))
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 3 && labels.iter().filter(|l| l.chars().any(|c| c.is_alphabetic())).count() >= 2
+}
+
 /// The address-bar fields in a frame, given its OCR lines.
 pub fn find_address_bars(frame: &Frame, lines: &[TextLine]) -> Vec<Rect> {
     let top_band = (frame.height() as f32 * 0.2).max(160.0) as u32;
     let mut bars: Vec<Rect> = Vec::new();
     for line in lines {
         let r = line.rect;
-        if r.is_empty() || r.y > top_band || !is_urlish(&line.text) {
+        if r.is_empty() || r.y > top_band || !(is_urlish(&line.text) || is_typed_host(&line.text)) {
             continue;
         }
         if bars.iter().any(|b| b.overlaps(r)) {
@@ -75,6 +109,17 @@ pub fn find_address_bars(frame: &Frame, lines: &[TextLine]) -> Vec<Rect> {
         }
         if let Some(field) = field_around(frame, r) {
             bars.push(field);
+        } else if is_typed_host(&line.text) && typed_host_words(&line.text) {
+            // the omnibox while typing (its popup has no field border): a host being typed near
+            // the top is covered as a line, with room to the right for the next characters
+            let pad = r.h / 2 + 2;
+            bars.push(Rect::from_corners_f(
+                r.x as f32 - pad as f32,
+                r.y as f32 - pad as f32,
+                (r.right() + 4 * r.h) as f32,
+                (r.bottom() + pad) as f32,
+                frame.bounds(),
+            ));
         }
     }
     bars
@@ -217,5 +262,17 @@ mod tests {
         for t in ["Service health", "Team calendar", "Inbox 5", "settings.py"] {
             assert!(!is_urlish(t), "{t}");
         }
+    }
+
+    #[test]
+    fn hosts_being_typed_count_in_the_omnibox() {
+        assert!(is_typed_host("payroll.intra.examplel"));
+        assert!(is_typed_host("payroll.intra.exampl - DuckDuckGo Search"));
+        assert!(!is_typed_host("payroll.intra"));
+        assert!(!is_typed_host("requirements.txt"));
+        assert!(!is_typed_host("v1.2.3"));
+        assert!(!is_typed_host("Team wiki"));
+        assert!(!is_typed_host("a.b"));
+        assert!(!is_typed_host("Welcome to the weekly planning notes."));
     }
 }

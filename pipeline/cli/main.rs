@@ -27,8 +27,8 @@ pub fn redactor(choice: BackendChoice) -> Box<dyn Redactor> {
 #[command(
     name = "scrim",
     version,
-    about = "Redact secrets, intranet URLs, personal data and address bars from screenshots",
-    long_about = "scrim reads screenshots with OCR (PP-OCRv6 through ONNX Runtime), finds what must not be \
+    about = "Redact secrets, intranet URLs, personal data and address bars from screenshots, recordings and live screen shares",
+    long_about = "scrim reads screenshots, recordings and live screens with OCR (PP-OCRv6 through ONNX Runtime), finds what must not be \
 seen (browser address bars, intranet URLs and host names, e-mail addresses, IPs, API keys, tokens and \
 passwords, phone numbers, SSNs, card numbers, IBANs, labelled names) and covers it irreversibly.\n\n\
 Nothing leaves this machine: scrim makes no network connections, and its reports name categories and \
