@@ -44,6 +44,30 @@ pub struct Args {
     frames: Option<u64>,
 }
 
+/// The gate with the real OCR models behind it.
+pub fn gate(
+    mode: Mode,
+    max_latency_ms: u64,
+    policy: Policy,
+    models: &ModelDir,
+    threads: usize,
+    backend: BackendChoice,
+) -> Result<Gate> {
+    let (ocr, classifier) = Analyzer::from_models(models, &policy, threads)?.into_parts();
+    let cfg = GateConfig {
+        mode,
+        max_latency: Duration::from_millis(max_latency_ms),
+        ..GateConfig::default()
+    };
+    Ok(Gate::new(
+        cfg,
+        Box::new(ocr),
+        classifier,
+        policy,
+        crate::redactor(backend),
+    ))
+}
+
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
     let policy = match &args.policy {
         Some(p) => Policy::load(p)?,
@@ -58,13 +82,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         ));
     }
     let source = live::source::open(&args.source, args.frames, args.fps)?;
-    let (ocr, classifier) = Analyzer::from_models(models, &policy, threads)?.into_parts();
-    let cfg = GateConfig {
-        mode: args.mode,
-        max_latency: Duration::from_millis(args.max_latency),
-        ..GateConfig::default()
-    };
-    let mut gate = Gate::new(cfg, Box::new(ocr), classifier, policy, crate::redactor(backend));
+    let mut gate = gate(args.mode, args.max_latency, policy, models, threads, backend)?;
     let stop = crate::video::stop_flag();
     let mut stats_file = match &args.stats {
         Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| {

@@ -6,9 +6,8 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use scrim::analyze::Analyzer;
 use scrim::error::{Error, ErrorKind, Result};
-use scrim::gate::{Gate, GateConfig, Mode};
+use scrim::gate::Mode;
 use scrim::live::{self, LiveConfig, Sink};
 use scrim::models::ModelDir;
 use scrim::policy::Policy;
@@ -70,14 +69,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     let probe = scrim::video::ffmpeg::probe(&args.recording)?;
     let fps = args.fps.unwrap_or(probe.fps.round().max(1.0) as u32);
     let source = Box::new(live::source::FileSource::open(&args.recording)?);
-    let policy = Policy::default();
-    let (ocr, classifier) = Analyzer::from_models(models, &policy, threads)?.into_parts();
-    let cfg = GateConfig {
-        mode: args.mode,
-        max_latency: Duration::from_millis(args.max_latency),
-        ..GateConfig::default()
-    };
-    let mut gate = Gate::new(cfg, Box::new(ocr), classifier, policy, crate::redactor(backend));
+    let mut gate = crate::live::gate(args.mode, args.max_latency, Policy::default(), models, threads, backend)?;
     let stop = AtomicBool::new(false);
     let mut stats = Vec::new();
     let cpu0 = cpu_seconds();
