@@ -11,7 +11,7 @@ mod common;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The test's directory, kept for inspection when SCRIM_KEEP is set.
@@ -31,18 +31,6 @@ impl Drop for Kept {
     fn drop(&mut self) {
         if std::env::var_os("SCRIM_KEEP").is_some() {
             std::mem::forget(self.0.take());
-        }
-    }
-}
-
-/// Kills its processes when the test ends, however it ends.
-struct Procs(Vec<Child>);
-
-impl Drop for Procs {
-    fn drop(&mut self) {
-        for c in self.0.iter_mut().rev() {
-            let _ = c.kill();
-            let _ = c.wait();
         }
     }
 }
@@ -112,7 +100,7 @@ fn live_screen_share_of_real_chromium_never_shows_a_secret() {
     let dir = scopeguard(dir);
     let www = dir.path().join("www");
     pages(&www);
-    let mut procs = Procs(Vec::new());
+    let mut procs = common::Procs(Vec::new());
     let port = free_port();
     procs.0.push(
         tool("python3")

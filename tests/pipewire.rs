@@ -8,19 +8,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-struct Procs(Vec<Child>);
-
-impl Drop for Procs {
-    fn drop(&mut self) {
-        for c in self.0.iter_mut().rev() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
 
 fn with_env(mut c: Command, run: &Path) -> Command {
     c.env("XDG_RUNTIME_DIR", run)
@@ -36,7 +25,7 @@ fn pipewire_consumers_see_only_redacted_frames() {
     let run = dir.path().join("run");
     std::fs::create_dir_all(&run).unwrap();
     std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
-    let mut procs = Procs(Vec::new());
+    let mut procs = common::Procs(Vec::new());
     let quiet = |mut c: Command| {
         c.stdout(Stdio::null()).stderr(Stdio::null());
         c

@@ -92,3 +92,15 @@ pub fn oracle_text(png: &Path) -> String {
     }
     squash(&all)
 }
+
+/// Child processes (servers, X, PipeWire) killed when a test ends, however it ends.
+pub struct Procs(pub Vec<std::process::Child>);
+
+impl Drop for Procs {
+    fn drop(&mut self) {
+        for c in self.0.iter_mut().rev() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
