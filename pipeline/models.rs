@@ -16,6 +16,10 @@ pub const ORT_LIBRARY: &str = "libonnxruntime.so.1.31.1";
 pub const OCR_DET_MODEL: &str = "ppocrv6_tiny_det.onnx";
 pub const OCR_REC_MODEL: &str = "ppocrv6_tiny_rec.onnx";
 pub const OCR_DICT: &str = "ppocrv6_tiny_dict.txt";
+pub const FACE_FRONT_MODEL: &str = "blazeface_front_128.onnx";
+pub const FACE_BACK_MODEL: &str = "blazeface_back_256.onnx";
+pub const SELFIE_SQUARE_MODEL: &str = "selfie_segmentation_256.onnx";
+pub const SELFIE_LANDSCAPE_MODEL: &str = "selfie_segmentation_landscape_144x256.onnx";
 
 /// The directory the models are looked up in: `$SCRIM_MODEL_DIR`, else
 /// `$XDG_CACHE_HOME/scrim/models`, else `~/.cache/scrim/models` (where `models/fetch.sh` puts them).

@@ -15,6 +15,10 @@ pub enum Detector {
     AddressBar,
     /// Table/form layout (a "Name" label or column header).
     Layout,
+    /// The face detector (and its tracks).
+    Face,
+    /// Text-like areas and marked bright boards in a camera frame.
+    Whiteboard,
 }
 
 /// A part of the frame to redact.

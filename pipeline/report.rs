@@ -81,6 +81,8 @@ pub fn category_colour(c: Category) -> [u8; 3] {
         Category::Iban => [170, 110, 40],
         Category::Name => [0, 128, 128],
         Category::Custom => [128, 128, 0],
+        Category::Face => [255, 105, 180],
+        Category::Whiteboard => [100, 149, 237],
     }
 }
 

@@ -31,9 +31,14 @@ pub enum Category {
     Iban,
     Name,
     Custom,
+    /// A face in a camera frame (not a text category: the classifier never yields it).
+    Face,
+    /// A whiteboard, paper or screen in a camera frame (not a text category).
+    Whiteboard,
 }
 
 impl Category {
+    /// The text categories (what the classifier can find and a policy can switch off).
     pub const ALL: [Category; 12] = [
         Category::AddressBar,
         Category::Url,
@@ -63,6 +68,8 @@ impl Category {
             Category::Iban => "iban",
             Category::Name => "name",
             Category::Custom => "custom",
+            Category::Face => "face",
+            Category::Whiteboard => "whiteboard",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `scrim`: the command-line front end.
 
 mod bench;
+mod camera;
 mod chart;
 mod live;
 mod livebench;
@@ -58,7 +59,8 @@ enum Command {
     #[command(
         after_help = "Examples:\n  scrim redact shot.png -o shot.redacted.png --preview check.png\n  \
 scrim redact shots/*.png -o redacted/ --report report.json\n  scrim redact shot.png -o out.png --policy policy.toml\n  \
-scrim redact demo.mp4 -o demo.redacted.mp4 --report demo.html --report demo.json"
+scrim redact demo.mp4 -o demo.redacted.mp4 --report demo.html --report demo.json\n  \
+scrim redact webcam.mp4 -o webcam.safe.mp4 --faces mosaic --background blur --whiteboards"
     )]
     Redact(redact::Args),
     /// Show what is installed: ONNX Runtime, the models and their versions.

@@ -3,10 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use scrim::analyze::StageTimes;
+use scrim::camera::CameraFilter;
 use scrim::error::{Error, ErrorKind, Result};
 use scrim::models::ModelDir;
 use scrim::policy::Policy;
-use scrim::redact::StyleName;
+use scrim::redact::{Redactor, StyleName};
 use scrim::report::{self, ImageReport, Report};
 use scrim::still::StillPipeline;
 use scrim::{imageio, Frame};
@@ -47,6 +49,10 @@ pub struct Args {
     /// Videos: x264 preset (ultrafast … veryslow)
     #[arg(long, default_value = "veryfast")]
     pub preset: String,
+    /// Camera privacy (faces, background, whiteboards): given any of these, the input is treated
+    /// as camera footage instead of a screen
+    #[command(flatten)]
+    pub camera: crate::camera::CameraArgs,
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact::BackendChoice) -> Result<ExitCode> {
@@ -72,7 +78,17 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact
     }
     let dir_mode = args.inputs.len() > 1 || args.output.is_dir();
     let jobs = plan(&args, dir_mode)?;
-    let mut pipeline = StillPipeline::new(models, policy, threads)?.with_redactor(crate::redactor(backend));
+    let camera = args.camera.config();
+    let mut pipeline = if camera.is_active() {
+        Pipeline::Camera(
+            Box::new(CameraFilter::new(models, camera, threads)?),
+            crate::redactor(backend),
+        )
+    } else {
+        Pipeline::Screen(Box::new(
+            StillPipeline::new(models, policy, threads)?.with_redactor(crate::redactor(backend)),
+        ))
+    };
     let mut reports = Vec::new();
     let mut failed = 0usize;
     for (i, (input, output, preview)) in jobs.iter().enumerate() {
@@ -179,20 +195,45 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn one(pipeline: &mut StillPipeline, input: &Path, output: &Path, preview: Option<&Path>) -> Result<ImageReport> {
-    let frame: Frame = imageio::load(input)?;
-    let r = pipeline.run(frame)?;
-    imageio::save(&r.frame, output)?;
+/// Screenshots go through the text pipeline; camera stills through the camera filter.
+enum Pipeline {
+    Screen(Box<StillPipeline>),
+    Camera(Box<CameraFilter>, Box<dyn Redactor>),
+}
+
+fn one(pipeline: &mut Pipeline, input: &Path, output: &Path, preview: Option<&Path>) -> Result<ImageReport> {
+    let mut frame: Frame = imageio::load(input)?;
+    let (frame, regions, times, redact_ms, backend) = match pipeline {
+        Pipeline::Screen(p) => {
+            let r = p.run(frame)?;
+            (
+                r.frame,
+                r.regions,
+                r.times,
+                r.redact_time.as_secs_f64() * 1e3,
+                p.backend(),
+            )
+        }
+        Pipeline::Camera(filter, redactor) => {
+            // a still is a new scene: no tracks or smoothing carried over from the last one
+            filter.reset();
+            let regions = filter.process(&mut frame, redactor.as_mut())?;
+            let t = filter.times;
+            let redact_ms = (t.composite + t.redact).as_secs_f64() * 1e3;
+            (frame, regions, StageTimes::default(), redact_ms, redactor.backend())
+        }
+    };
+    imageio::save(&frame, output)?;
     if let Some(p) = preview {
-        imageio::save(&report::preview(&r.frame, &r.regions), p)?;
+        imageio::save(&report::preview(&frame, &regions), p)?;
     }
     Ok(ImageReport::new(
         input.to_path_buf(),
         output.to_path_buf(),
-        &r.frame,
-        pipeline.backend(),
-        r.regions,
-        &r.times,
-        r.redact_time.as_secs_f64() * 1e3,
+        &frame,
+        backend,
+        regions,
+        &times,
+        redact_ms,
     ))
 }

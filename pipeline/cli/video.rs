@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scrim::analyze::Analyzer;
+use scrim::camera::CameraFilter;
 use scrim::error::{Error, ErrorKind, Result};
 use scrim::models::ModelDir;
 use scrim::policy::Policy;
 use scrim::redact::BackendChoice;
 use scrim::stream::StreamAnalyzer;
-use scrim::video::{self, EncodeOptions, VideoJob};
+use scrim::video::{self, Analysis, EncodeOptions, VideoJob};
 
 /// Set by Ctrl-C; checked between frames.
 pub fn stop_flag() -> Arc<AtomicBool> {
@@ -42,8 +43,15 @@ pub fn run(
             ));
         }
     }
-    let analyzer = Analyzer::from_models(models, &policy, threads)?;
-    let mut stream = StreamAnalyzer::new(analyzer, video::VIDEO_NOISE_TOLERANCE).exhaustive(args.exhaustive);
+    let camera = args.camera.config();
+    let mut stream = None;
+    let mut filter = None;
+    if camera.is_active() {
+        filter = Some(CameraFilter::new(models, camera, threads)?);
+    } else {
+        let analyzer = Analyzer::from_models(models, &policy, threads)?;
+        stream = Some(StreamAnalyzer::new(analyzer, video::VIDEO_NOISE_TOLERANCE).exhaustive(args.exhaustive));
+    }
     let mut redactor = crate::redactor(backend);
     let stop = stop_flag();
     let mut stats_file = match &args.stats {
@@ -73,7 +81,12 @@ pub fn run(
             .expect("valid template")
             .progress_chars("=> "),
     );
-    let outcome = job.run(&mut stream, redactor.as_mut(), |p| {
+    let analysis = match (&mut stream, &mut filter) {
+        (Some(s), _) => Analysis::Screen(s),
+        (None, Some(f)) => Analysis::Camera(f),
+        (None, None) => unreachable!("one of the two was built above"),
+    };
+    let outcome = job.run(analysis, redactor.as_mut(), |p| {
         bar.set_length(p.frames_estimate);
         bar.set_position(p.frame);
     });

@@ -40,23 +40,42 @@ impl Redactor for CpuRedactor {
                 style,
             }],
         )?;
-        let w = frame.width() as usize * 4;
-        frame
-            .data_mut()
-            .par_chunks_mut(w)
-            .zip(layer.data().par_chunks(w))
-            .enumerate()
-            .for_each(|(y, (row, lrow))| {
-                let arow = &mask.alpha()[y * w / 4..(y + 1) * w / 4];
-                for ((o, l), &a) in row.chunks_exact_mut(4).zip(lrow.chunks_exact(4)).zip(arow) {
-                    let a = a as u32;
-                    for c in 0..4 {
-                        o[c] = ((o[c] as u32 * (255 - a) + l[c] as u32 * a + 127) / 255) as u8;
+        blend(frame, &layer, mask)
+    }
+}
+
+/// `frame = frame * (1 - a) + layer * a` per channel, `a = mask / 255`, in integers rounded half
+/// up (the composite shader's arithmetic). Pixels the mask leaves alone are not touched.
+pub fn blend(frame: &mut Frame, layer: &Frame, mask: &Mask) -> Result<()> {
+    check_mask(frame, mask)?;
+    if (layer.width(), layer.height()) != (frame.width(), frame.height()) {
+        return Err(crate::error::Error::new(
+            crate::error::ErrorKind::BadInput,
+            "composite layer and frame differ in size",
+        ));
+    }
+    let w = frame.width() as usize * 4;
+    frame
+        .data_mut()
+        .par_chunks_mut(w)
+        .zip(layer.data().par_chunks(w))
+        .enumerate()
+        .for_each(|(y, (row, lrow))| {
+            let arow = &mask.alpha()[y * w / 4..(y + 1) * w / 4];
+            for ((o, l), &a) in row.chunks_exact_mut(4).zip(lrow.chunks_exact(4)).zip(arow) {
+                match a {
+                    0 => {}
+                    255 => o.copy_from_slice(l),
+                    _ => {
+                        let a = a as u32;
+                        for c in 0..4 {
+                            o[c] = ((o[c] as u32 * (255 - a) + l[c] as u32 * a + 127) / 255) as u8;
+                        }
                     }
                 }
-            });
-        Ok(())
-    }
+            }
+        });
+    Ok(())
 }
 
 /// Regions smaller than this many pixels are processed on the calling thread: waking rayon's

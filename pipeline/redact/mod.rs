@@ -6,7 +6,7 @@ mod cpu;
 mod gpu;
 
 pub use backend::{adapters, select, AdapterSummary, BackendChoice};
-pub use cpu::CpuRedactor;
+pub use cpu::{blend, CpuRedactor};
 pub use gpu::GpuRedactor;
 
 #[cfg(test)]

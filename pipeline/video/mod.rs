@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::camera::CameraFilter;
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::Frame;
 use crate::policy::Policy;
@@ -54,6 +55,13 @@ pub struct VideoOutcome {
     pub report: VideoReport,
 }
 
+/// What a recording is analysed for: a screen (text, with temporal reuse) or a camera (faces,
+/// background, whiteboards; every frame, since a camera's pixels all change).
+pub enum Analysis<'a> {
+    Screen(&'a mut StreamAnalyzer),
+    Camera(&'a mut CameraFilter),
+}
+
 pub struct VideoJob<'a> {
     pub input: &'a Path,
     pub output: &'a Path,
@@ -69,7 +77,7 @@ pub struct VideoJob<'a> {
 impl VideoJob<'_> {
     pub fn run(
         &mut self,
-        analyzer: &mut StreamAnalyzer,
+        mut analysis: Analysis<'_>,
         redactor: &mut dyn Redactor,
         mut progress: impl FnMut(Progress),
     ) -> Result<VideoOutcome> {
@@ -132,21 +140,56 @@ impl VideoJob<'_> {
                 .with_path(self.input));
             }
             let t = Instant::now();
-            let (regions, work) = analyzer.analyse(&frame)?;
-            times.analyse += t.elapsed();
-            if !work.bands.is_empty() {
-                analysed_frames += 1;
-            }
-            analysed_px += work.analysed_pixels;
+            let (regions, line) = match &mut analysis {
+                Analysis::Screen(analyzer) => {
+                    let (regions, work) = analyzer.analyse(&frame)?;
+                    times.analyse += t.elapsed();
+                    if !work.bands.is_empty() {
+                        analysed_frames += 1;
+                    }
+                    analysed_px += work.analysed_pixels;
+                    let regions = regions.to_vec();
+                    let redactions = self.policy.redaction.redactions(&regions);
+                    let t = Instant::now();
+                    redactor.apply(&mut frame, &redactions)?;
+                    // only the redacted regions go back: everything else stays exactly as decoded
+                    let rects: Vec<_> = redactions.iter().map(|r| r.rect).collect();
+                    yuv.patch_from_rgba(&frame, &rects, matrix);
+                    times.redact += t.elapsed();
+                    let line = serde_json::json!({
+                        "frame": frames, "pts_ms": pts_ms, "bands": work.bands.len(),
+                        "analysed_px": work.analysed_pixels, "scroll_dy": work.scroll.map(|s| s.dy),
+                        "compare_ms": ms(work.compare), "detect_ms": ms(work.times.detect),
+                        "recognize_ms": ms(work.times.recognize), "classify_ms": ms(work.times.classify),
+                        "regions": regions.len(),
+                    });
+                    (regions, line)
+                }
+                Analysis::Camera(camera) => {
+                    let regions = camera.process(&mut frame, redactor)?;
+                    let c = camera.times;
+                    times.analyse += c.faces + c.segment + c.whiteboards;
+                    times.redact += c.composite + c.redact;
+                    analysed_frames += 1;
+                    analysed_px += frame.bounds().area();
+                    let t = Instant::now();
+                    if camera.config().background.is_some() {
+                        yuv = yuv::Yuv420::from_rgba(&frame, matrix);
+                    } else {
+                        let rects: Vec<_> = regions.iter().map(|r| r.rect).collect();
+                        yuv.patch_from_rgba(&frame, &rects, matrix);
+                    }
+                    times.convert += t.elapsed();
+                    let line = serde_json::json!({
+                        "frame": frames, "pts_ms": pts_ms, "faces_ms": ms(c.faces),
+                        "segment_ms": ms(c.segment), "whiteboards_ms": ms(c.whiteboards),
+                        "composite_ms": ms(c.composite), "redact_ms": ms(c.redact),
+                        "regions": regions.len(),
+                    });
+                    (regions, line)
+                }
+            };
             total_px += frame.bounds().area();
-            let regions = regions.to_vec();
-            let redactions = self.policy.redaction.redactions(&regions);
-            let t = Instant::now();
-            redactor.apply(&mut frame, &redactions)?;
-            // only the redacted regions go back: everything else stays exactly as decoded
-            let rects: Vec<_> = redactions.iter().map(|r| r.rect).collect();
-            yuv.patch_from_rgba(&frame, &rects, matrix);
-            times.redact += t.elapsed();
             let started_tracks = tracker.update(frames, pts_ms, &regions);
             if !started_tracks.is_empty() && thumbs.len() < MAX_THUMBS {
                 thumbs.push(thumbnail(&frame, &regions, frames, pts_ms, started_tracks)?);
@@ -158,13 +201,6 @@ impl VideoJob<'_> {
                 .write(&yuv, pts_ms)?;
             times.encode += t.elapsed();
             if let Some(out) = self.stats.as_mut() {
-                let line = serde_json::json!({
-                    "frame": frames, "pts_ms": pts_ms, "bands": work.bands.len(),
-                    "analysed_px": work.analysed_pixels, "scroll_dy": work.scroll.map(|s| s.dy),
-                    "compare_ms": ms(work.compare), "detect_ms": ms(work.times.detect),
-                    "recognize_ms": ms(work.times.recognize), "classify_ms": ms(work.times.classify),
-                    "regions": regions.len(),
-                });
                 writeln!(out, "{line}")
                     .map_err(|e| Error::new(ErrorKind::Output, format!("cannot write stats: {e}")))?;
             }

