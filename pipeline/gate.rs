@@ -112,6 +112,35 @@ struct Worker {
     handle: Option<JoinHandle<()>>,
 }
 
+/// What the live loop needs from a gate: frames in, analysed (or covered) frames out. The
+/// screen [`Gate`] analyses changed bands on a worker; the camera gate
+/// ([`crate::camera::CameraGate`]) analyses every frame before releasing it.
+pub trait FrameGate {
+    fn push(&mut self, frame: Frame, captured: Instant);
+    fn pull(&mut self, now: Instant) -> Result<Pulled>;
+    fn queued(&self) -> usize;
+    fn stats(&self) -> &GateStats;
+    fn backend(&self) -> String;
+}
+
+impl FrameGate for Gate {
+    fn push(&mut self, frame: Frame, captured: Instant) {
+        Gate::push(self, frame, captured)
+    }
+    fn pull(&mut self, now: Instant) -> Result<Pulled> {
+        Gate::pull(self, now)
+    }
+    fn queued(&self) -> usize {
+        Gate::queued(self)
+    }
+    fn stats(&self) -> &GateStats {
+        Gate::stats(self)
+    }
+    fn backend(&self) -> String {
+        Gate::backend(self)
+    }
+}
+
 pub struct GateConfig {
     pub mode: Mode,
     /// Hold mode: the longest a frame waits for analysis before its unanalysed parts are covered.

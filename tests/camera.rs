@@ -52,7 +52,7 @@ fn room(w: u32, h: u32) -> Frame {
             data.extend_from_slice(&[
                 (110 + (x * 40 / w) as u8).saturating_sub(stripe),
                 100 + (y * 30 / h) as u8,
-                (90 + stripe) as u8,
+                90 + stripe,
                 255,
             ]);
         }
@@ -162,29 +162,25 @@ fn face_in(x: i32, y: i32, w: u32, h: u32) -> Option<Rect> {
     Some(Rect::new(fx as u32, fy as u32, fw as u32, fh as u32))
 }
 
-#[test]
-fn faces_stay_covered_in_every_frame_of_a_clip_where_one_crosses() {
-    let models = common::models();
-    let photo = astronaut(&models);
-    let dir = tempfile::tempdir().unwrap();
-    let frames = 40;
+/// A 640x360 clip of 40 frames: a face on the right that stays, and a passer-by crossing left
+/// to right. Returns the clip and, per frame, where the faces' features are (when fully inside).
+fn two_face_clip(photo: &Frame, dir: &Path) -> (std::path::PathBuf, Vec<[Option<Rect>; 2]>) {
     let (hw, hh) = (150u32, 176u32);
     let mut expected = Vec::new();
-    for i in 0..frames {
+    for i in 0..40 {
         let mut f = room(640, 360);
-        // a presenter-sized face on the right that stays, and a passer-by crossing left to right
-        paste(&mut f, &photo, HEAD, 440, 120, hw, hh);
+        paste(&mut f, photo, HEAD, 440, 120, hw, hh);
         let x = -100 + i * 16;
-        paste(&mut f, &photo, HEAD, x, 60, hw, hh);
+        paste(&mut f, photo, HEAD, x, 60, hw, hh);
         expected.push([face_in(440, 120, hw, hh), face_in(x, 60, hw, hh)]);
-        write_png(&f, &dir.path().join(format!("in{i:03}.png")));
+        write_png(&f, &dir.join(format!("in{i:03}.png")));
     }
-    let clip = dir.path().join("two_faces.mp4");
+    let clip = dir.join("two_faces.mp4");
     ffmpeg(&[
         "-framerate",
         "30",
         "-i",
-        dir.path().join("in%03d.png").to_str().unwrap(),
+        dir.join("in%03d.png").to_str().unwrap(),
         "-c:v",
         "libx264",
         "-crf",
@@ -193,29 +189,27 @@ fn faces_stay_covered_in_every_frame_of_a_clip_where_one_crosses() {
         "yuv420p",
         clip.to_str().unwrap(),
     ]);
-    let out = dir.path().join("out.mp4");
-    let report = dir.path().join("report.json");
-    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
-        .args([
-            "redact",
-            clip.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--faces",
-            "solid",
-        ])
-        .args(["--report", report.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (clip, expected)
+}
+
+/// Decodes `video` and checks that every face placement is covered (solid: dark) in its frame.
+fn assert_faces_covered(video: &Path, dir: &Path, expected: &[[Option<Rect>; 2]]) {
+    let frames = dir.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    // every decoded frame once, whatever its timestamp (live output carries capture times)
+    let pattern = frames.join("out%03d.png");
     ffmpeg(&[
         "-i",
-        out.to_str().unwrap(),
-        dir.path().join("out%03d.png").to_str().unwrap(),
+        video.to_str().unwrap(),
+        "-vsync",
+        "passthrough",
+        pattern.to_str().unwrap(),
     ]);
+    let n = std::fs::read_dir(&frames).unwrap().count();
+    assert_eq!(n, expected.len(), "every frame comes out");
     let mut checked = 0;
     for (i, faces) in expected.iter().enumerate() {
-        let f = scrim::imageio::load(&dir.path().join(format!("out{:03}.png", i + 1))).unwrap();
+        let f = scrim::imageio::load(&frames.join(format!("out{:03}.png", i + 1))).unwrap();
         for face in faces.iter().flatten() {
             let mut dark = 0u64;
             for y in face.y..face.bottom() {
@@ -235,6 +229,30 @@ fn faces_stay_covered_in_every_frame_of_a_clip_where_one_crosses() {
         }
     }
     assert!(checked >= 60, "only {checked} face placements checked");
+}
+
+#[test]
+fn faces_stay_covered_in_every_frame_of_a_clip_where_one_crosses() {
+    let models = common::models();
+    let photo = astronaut(&models);
+    let dir = tempfile::tempdir().unwrap();
+    let (clip, expected) = two_face_clip(&photo, dir.path());
+    let out = dir.path().join("out.mp4");
+    let report = dir.path().join("report.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args([
+            "redact",
+            clip.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--faces",
+            "solid",
+        ])
+        .args(["--report", report.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_faces_covered(&out, dir.path(), &expected);
     let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     let face_tracks = rep["tracks"]
         .as_array()
@@ -243,7 +261,34 @@ fn faces_stay_covered_in_every_frame_of_a_clip_where_one_crosses() {
         .filter(|t| t["category"] == "face")
         .count();
     assert!(face_tracks >= 2, "report names the faces: {}", rep["tracks"]);
-    assert!(!String::from_utf8_lossy(&std::fs::read(&report).unwrap()).contains("astronaut"));
+}
+
+#[test]
+fn live_camera_pipeline_releases_only_frames_with_faces_covered() {
+    let models = common::models();
+    let photo = astronaut(&models);
+    let dir = tempfile::tempdir().unwrap();
+    let (clip, expected) = two_face_clip(&photo, dir.path());
+    let out = dir.path().join("live.mkv");
+    let stats = dir.path().join("stats.jsonl");
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(["live", "--source", &format!("file:{}", clip.display())])
+        .args(["--sink", &format!("file:{}", out.display())])
+        .args([
+            "--faces",
+            "solid",
+            "--background",
+            "blur",
+            "--stats",
+            stats.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_faces_covered(&out, dir.path(), &expected);
+    let lines = std::fs::read_to_string(&stats).unwrap();
+    assert_eq!(lines.lines().count(), expected.len());
+    assert!(lines.lines().all(|l| l.contains("\"outcome\":\"clean\"")), "{lines}");
 }
 
 /// Handwriting-like strokes: the bitmap font, thick, slanted and wobbling along the line.

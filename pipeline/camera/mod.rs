@@ -5,6 +5,7 @@
 //! an error for that frame: the caller covers the whole frame or stops (fail closed).
 
 pub mod faces;
+pub mod gate;
 pub mod segment;
 pub mod tracks;
 pub mod whiteboard;
@@ -24,6 +25,7 @@ use crate::region::{Detector, Region};
 use crate::resize::resize_rgba;
 
 pub use faces::{BlazeFace, FaceBox, FaceModel};
+pub use gate::CameraGate;
 pub use segment::Segmenter;
 pub use tracks::{FaceTracker, TrackedFace};
 pub use whiteboard::BoardDetector;

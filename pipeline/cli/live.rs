@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use scrim::analyze::Analyzer;
+use scrim::camera::{CameraFilter, CameraGate};
 use scrim::error::{Error, ErrorKind, Result};
-use scrim::gate::{Gate, GateConfig, Mode};
+use scrim::gate::{FrameGate, Gate, GateConfig, Mode};
 use scrim::live::{self, LiveConfig};
 use scrim::models::ModelDir;
 use scrim::policy::Policy;
@@ -42,6 +43,10 @@ pub struct Args {
     /// Stop after this many frames (default: until the source ends or Ctrl-C)
     #[arg(long, value_name = "N")]
     frames: Option<u64>,
+    /// Camera privacy: given any of these, frames are treated as camera footage (every frame is
+    /// analysed for faces, background and whiteboards before release) instead of a screen
+    #[command(flatten)]
+    camera: crate::camera::CameraArgs,
 }
 
 /// The gate with the real OCR models behind it.
@@ -82,7 +87,15 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         ));
     }
     let source = live::source::open(&args.source, args.frames, args.fps)?;
-    let mut gate = gate(args.mode, args.max_latency, policy, models, threads, backend)?;
+    let camera = args.camera.config();
+    let mut gate: Box<dyn FrameGate> = if camera.is_active() {
+        Box::new(CameraGate::new(
+            CameraFilter::new(models, camera, threads)?,
+            crate::redactor(backend),
+        ))
+    } else {
+        Box::new(gate(args.mode, args.max_latency, policy, models, threads, backend)?)
+    };
     let stop = crate::video::stop_flag();
     let mut stats_file = match &args.stats {
         Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| {
@@ -102,7 +115,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     let mut last_line = String::new();
     let status = live::run(
         source,
-        &mut gate,
+        gate.as_mut(),
         sink,
         &LiveConfig {
             fps: args.fps,

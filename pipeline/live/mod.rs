@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::error::{Error, ErrorKind, Result};
 use crate::font;
 use crate::frame::Frame;
-use crate::gate::{Gate, Outcome, Pulled, Release};
+use crate::gate::{FrameGate, Outcome, Pulled, Release};
 
 pub use sink::Sink;
 pub use source::Source;
@@ -101,7 +101,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// always finished (flushed/closed) before returning.
 pub fn run(
     mut source: Box<dyn Source>,
-    gate: &mut Gate,
+    gate: &mut dyn FrameGate,
     mut sink: Box<dyn Sink>,
     cfg: &LiveConfig,
     stop: &AtomicBool,

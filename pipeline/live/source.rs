@@ -126,6 +126,50 @@ impl Source for ScreenSource {
     }
 }
 
+/// A webcam through ffmpeg's V4L2 input (`/dev/videoN`). A camera that is unplugged ends the
+/// stream: reported as an error, so the pipeline shows its placeholder.
+pub struct CameraSource {
+    decoder: Decoder,
+    name: String,
+}
+
+impl CameraSource {
+    pub fn open(index: u32, fps: u32) -> Result<Self> {
+        let dev = format!("/dev/video{index}");
+        if !Path::new(&dev).exists() {
+            return Err(Error::new(
+                ErrorKind::BadInput,
+                format!("no camera at {dev} (is it plugged in? `ls /dev/video*` lists cameras)"),
+            ));
+        }
+        let args: Vec<String> = vec![
+            "-f".into(),
+            "v4l2".into(),
+            "-framerate".into(),
+            fps.to_string(),
+            "-i".into(),
+            dev.clone(),
+        ];
+        Ok(CameraSource {
+            decoder: Decoder::spawn(&args)?,
+            name: format!("camera {dev}"),
+        })
+    }
+}
+
+impl Source for CameraSource {
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+    fn next_frame(&mut self) -> Result<Option<Frame>> {
+        match self.decoder.next_frame() {
+            Ok(None) => Err(Error::new(ErrorKind::BadInput, "the camera stopped (unplugged?)")),
+            Ok(Some((yuv, _))) => Ok(Some(yuv.to_rgba(Matrix::for_height(yuv.height())))),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// YUV4MPEG2 (4:2:0) frames from a reader, e.g. `ffmpeg … -f yuv4mpegpipe - | scrim live --source stdin`.
 pub struct Y4mSource<R: Read + Send> {
     r: BufReader<R>,
@@ -219,8 +263,17 @@ pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn S
     match spec {
         "stdin" => Ok(Box::new(Y4mSource::new(std::io::stdin())?)),
         "screen" => Ok(Box::new(ScreenSource::open(None, fps)?)),
-        s if s.starts_with("window:") || s.starts_with("camera") => Err(usage(format!(
-            "--source {s}: window and camera capture are not in this build yet (see README, \"Not yet\"); \
+        "camera" => Ok(Box::new(CameraSource::open(0, fps)?)),
+        s if s.starts_with("camera:") => {
+            let n = s["camera:".len()..].parse::<u32>().map_err(|_| {
+                usage(format!(
+                    "--source {s}: expected camera or camera:N (N as in /dev/videoN)"
+                ))
+            })?;
+            Ok(Box::new(CameraSource::open(n, fps)?))
+        }
+        s if s.starts_with("window:") => Err(usage(format!(
+            "--source {s}: window capture is not in this build yet (see README, \"Not yet\"); \
 use screen, region:X,Y,W,H, file:PATH or stdin"
         ))),
         s => Err(usage(format!(
