@@ -129,6 +129,7 @@ pub struct CameraFilter {
     frame_index: u64,
     replacement: Option<Frame>,
     replacement_source: Option<Frame>,
+    last_mask: Option<Mask>,
     pub times: CameraTimes,
 }
 
@@ -169,12 +170,18 @@ impl CameraFilter {
             frame_index: 0,
             replacement: None,
             replacement_source,
+            last_mask: None,
             times: CameraTimes::default(),
         })
     }
 
     pub fn config(&self) -> &CameraConfig {
         &self.cfg
+    }
+
+    /// The background mask of the last processed frame (255 = background), if segmenting.
+    pub fn last_background_mask(&self) -> Option<&Mask> {
+        self.last_mask.as_ref()
     }
 
     /// Forgets tracks and smoothing (a new source, a cut).
@@ -278,6 +285,7 @@ impl CameraFilter {
         }
         redactor.apply(frame, &redactions)?;
         self.times.redact = t.elapsed();
+        self.last_mask = background;
         Ok(regions)
     }
 

@@ -42,6 +42,9 @@ enum Mode {
     /// Replay a recording through the live pipeline at its frame rate: release latency
     /// p50/p95/p99, CPU per frame, frames clean/covered, time-to-safe after changes.
     Live(crate::livebench::Args),
+    /// A camera clip through the camera filter (faces, background, whiteboards): per-stage
+    /// latency p50/p95/p99, throughput, and SSIM inside the person vs the background.
+    Camera(crate::camerabench::Args),
 }
 
 /// The example screenshot shipped in the source tree.
@@ -91,8 +94,10 @@ fn scaled(frame: &Frame, height: u32) -> Result<Frame> {
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact::BackendChoice) -> Result<ExitCode> {
-    if let Some(Mode::Live(a)) = args.live {
-        return crate::livebench::run(a, models, threads, backend);
+    match args.live {
+        Some(Mode::Live(a)) => return crate::livebench::run(a, models, threads, backend),
+        Some(Mode::Camera(a)) => return crate::camerabench::run(a, models, threads, backend),
+        None => {}
     }
     if args.iterations == 0 || args.heights.is_empty() {
         return Err(Error::new(

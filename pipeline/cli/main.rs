@@ -2,6 +2,7 @@
 
 mod bench;
 mod camera;
+mod camerabench;
 mod chart;
 mod live;
 mod livebench;
