@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use scrim::camera::{Background, CameraConfig, CameraFilter};
+use scrim::camera::{Background, CameraConfig, CameraFilter, FaceModel};
 use scrim::models::{self, ModelDir};
 use scrim::redact::{CpuRedactor, StyleName};
 use scrim::{Frame, Rect};
@@ -371,4 +371,29 @@ fn a_missing_camera_model_is_a_clear_error_naming_the_fetch_command() {
     };
     assert_eq!(err.kind(), scrim::ErrorKind::ModelMissing);
     assert!(err.to_string().contains("fetch"), "{err}");
+}
+
+#[test]
+fn every_face_model_finds_the_face_in_a_still() {
+    let models = common::models();
+    let photo = astronaut(&models);
+    for model in [FaceModel::Back, FaceModel::Front, FaceModel::Centerface] {
+        let cfg = CameraConfig {
+            faces: Some(StyleName::Mosaic),
+            face_model: model,
+            ..CameraConfig::default()
+        };
+        let mut out = photo.clone();
+        let regions = CameraFilter::new(&models, cfg, 2)
+            .unwrap()
+            .process(&mut out, &mut CpuRedactor)
+            .unwrap();
+        assert_eq!(regions.len(), 1, "{model:?}: {regions:?}");
+        assert!(
+            regions[0].rect.contains(FACE),
+            "{model:?}: {:?} misses the face",
+            regions[0].rect
+        );
+        assert!(mean_abs_diff(&photo, &out, FACE) > 10.0, "{model:?}: face not covered");
+    }
 }

