@@ -29,6 +29,20 @@ struct PolicyFile {
     rules: Vec<RuleSection>,
     #[serde(default)]
     ocr: OcrSection,
+    #[serde(default)]
+    camera: CameraSection,
+}
+
+/// Camera privacy defaults (`scrim redact`/`live` flags override them).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CameraSection {
+    faces: Option<StyleName>,
+    face_model: Option<crate::camera::FaceModel>,
+    keep_presenter: Option<bool>,
+    background: Option<Spanned<String>>,
+    whiteboards: Option<bool>,
+    whiteboard_every: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,12 +165,13 @@ impl Default for OcrPolicy {
 /// Accepted range of `detection_max_side`: below 320 px nothing is legible, above 8K is waste.
 pub const DETECTION_SIDE_RANGE: std::ops::RangeInclusive<u32> = 320..=7680;
 
-/// A whole policy: classification, redaction and OCR settings.
+/// A whole policy: classification, redaction, OCR and camera settings.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub classifier: ClassifierConfig,
     pub redaction: RedactionPolicy,
     pub ocr: OcrPolicy,
+    pub camera: crate::camera::CameraConfig,
 }
 
 /// 1-based line of a byte offset.
@@ -265,6 +280,33 @@ impl Policy {
             }
             p.ocr.detection_max_side = *side.get_ref();
         }
+        let c = &file.camera;
+        p.camera.faces = c.faces;
+        if let Some(m) = c.face_model {
+            p.camera.face_model = m;
+        }
+        p.camera.keep_presenter = c.keep_presenter.unwrap_or(false);
+        p.camera.whiteboards = c.whiteboards.unwrap_or(false);
+        if let Some(b) = &c.background {
+            p.camera.background = Some(b.get_ref().parse().map_err(|e| {
+                policy_error(
+                    origin,
+                    format!("line {}: background: {e}", line_of(src, b.span().start)),
+                )
+            })?);
+        }
+        if let Some(n) = &c.whiteboard_every {
+            if *n.get_ref() == 0 {
+                return Err(policy_error(
+                    origin,
+                    format!(
+                        "line {}: whiteboard_every must be at least 1",
+                        line_of(src, n.span().start)
+                    ),
+                ));
+            }
+            p.camera.whiteboard_every = *n.get_ref();
+        }
         Ok(p)
     }
 }
@@ -287,6 +329,13 @@ mod tests {
         let p = Policy::parse(include_str!("../assets/policy.example.toml"), "example").unwrap();
         assert!(p.classifier.internal_domains.contains(&"acme.com".to_string()));
         assert!(!p.classifier.custom.is_empty());
+        assert!(!p.camera.is_active(), "the example keeps camera privacy off");
+        let c = Policy::parse("[camera]\nfaces = \"blur\"\nbackground = \"blur:30\"\n", "c").unwrap();
+        assert_eq!(c.camera.faces, Some(StyleName::Blur));
+        assert_eq!(
+            c.camera.background,
+            Some(crate::camera::Background::Blur { radius: 30 })
+        );
     }
 
     #[test]
@@ -308,6 +357,8 @@ mod tests {
             ("[redaction]\nmosaic_block = 2\n", "line 2"),
             ("[[rules]]\nname = \"x\"\npattern = \"(\"\n", "line 3"),
             ("bogus = 1\n", "line 1"),
+            ("[camera]\nfaces = \"mosaic\"\nbackground = \"sepia\"\n", "line 3"),
+            ("[camera]\nwhiteboard_every = 0\n", "line 2"),
         ] {
             let e = Policy::parse(src, "p.toml").unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Policy);

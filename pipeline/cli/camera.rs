@@ -10,11 +10,12 @@ pub struct CameraArgs {
     #[arg(long, value_enum, value_name = "STYLE", help_heading = "Camera privacy")]
     pub faces: Option<StyleName>,
     /// Camera: leave the largest face (the presenter) uncovered
-    #[arg(long, requires = "faces", help_heading = "Camera privacy")]
+    #[arg(long, help_heading = "Camera privacy")]
     pub keep_presenter: bool,
-    /// Camera: face detector (BlazeFace front: faces filling a selfie; back: smaller, farther faces)
-    #[arg(long, value_enum, default_value_t = FaceModel::Back, help_heading = "Camera privacy")]
-    pub face_model: FaceModel,
+    /// Camera: face detector (BlazeFace back [default]: webcam frames with bystanders; front:
+    /// faces filling a selfie; centerface: small and turned faces, slower)
+    #[arg(long, value_enum, help_heading = "Camera privacy")]
+    pub face_model: Option<FaceModel>,
     /// Camera: blur[:RADIUS], mosaic[:BLOCK] or replace:IMAGE everything but the person
     /// (strengths are for 720p and scale with the frame)
     #[arg(long, value_name = "MODE", help_heading = "Camera privacy")]
@@ -23,21 +24,29 @@ pub struct CameraArgs {
     /// readable or not
     #[arg(long, help_heading = "Camera privacy")]
     pub whiteboards: bool,
-    /// Camera: look for whiteboards every N frames (boards found stay covered in between)
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=300), help_heading = "Camera privacy")]
-    pub whiteboard_every: u32,
+    /// Camera: look for whiteboards every N frames (boards found stay covered in between) [default: 1]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=300), help_heading = "Camera privacy")]
+    pub whiteboard_every: Option<u32>,
 }
 
 impl CameraArgs {
-    pub fn config(&self) -> CameraConfig {
-        CameraConfig {
-            faces: self.faces,
-            face_model: self.face_model,
-            keep_presenter: self.keep_presenter,
-            background: self.background.clone(),
-            whiteboards: self.whiteboards,
-            whiteboard_every: self.whiteboard_every,
-            ..CameraConfig::default()
+    /// The policy file's `[camera]` settings with the flags given on top.
+    pub fn config(&self, policy: &CameraConfig) -> CameraConfig {
+        let mut c = policy.clone();
+        if self.faces.is_some() {
+            c.faces = self.faces;
         }
+        if let Some(m) = self.face_model {
+            c.face_model = m;
+        }
+        c.keep_presenter |= self.keep_presenter;
+        if self.background.is_some() {
+            c.background = self.background.clone();
+        }
+        c.whiteboards |= self.whiteboards;
+        if let Some(n) = self.whiteboard_every {
+            c.whiteboard_every = n;
+        }
+        c
     }
 }

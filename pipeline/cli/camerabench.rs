@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
-    let mut cfg = args.camera.config();
+    let mut cfg = args.camera.config(&scrim::camera::CameraConfig::default());
     if !cfg.is_active() {
         // the benchmark of the issue: background blur and faces
         cfg.background = Some(Background::Blur {

@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long, default_value = "screen")]
     source: String,
     /// Where redacted frames go: stdout (Y4M) | file:PATH (.mp4/.mkv/.mov/.webm) |
-    /// pipewire[:NAME] | v4l2:/dev/videoN | window
+    /// pipewire[:NAME] | v4l2:/dev/videoN | window[:TITLE] (an X11 window to share)
     #[arg(long, default_value = "stdout")]
     sink: String,
     /// Capture rate, frames per second
@@ -87,7 +87,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         ));
     }
     let source = live::source::open(&args.source, args.frames, args.fps)?;
-    let camera = args.camera.config();
+    let camera = args.camera.config(&policy.camera);
     let mut gate: Box<dyn FrameGate> = if camera.is_active() {
         Box::new(CameraGate::new(
             CameraFilter::new(models, camera, threads)?,

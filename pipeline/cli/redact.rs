@@ -78,7 +78,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact
     }
     let dir_mode = args.inputs.len() > 1 || args.output.is_dir();
     let jobs = plan(&args, dir_mode)?;
-    let camera = args.camera.config();
+    let camera = args.camera.config(&policy.camera);
     let mut pipeline = if camera.is_active() {
         Pipeline::Camera(
             Box::new(CameraFilter::new(models, camera, threads)?),

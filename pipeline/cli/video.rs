@@ -43,7 +43,7 @@ pub fn run(
             ));
         }
     }
-    let camera = args.camera.config();
+    let camera = args.camera.config(&policy.camera);
     let mut stream = None;
     let mut filter = None;
     if camera.is_active() {
