@@ -260,15 +260,30 @@ impl CameraFilter {
             None
         };
         let mut redactions = Vec::new();
+        let board_style = Style::Mosaic {
+            block: (frame.height() / 24).max(12),
+        };
         for r in &self.board_rects {
-            // a board never covers a face that is kept (the presenter in front of it)
             regions.push(region(*r, Category::Whiteboard, Detector::Whiteboard, 1.0));
-            redactions.push(Redaction {
-                rect: *r,
-                style: Style::Mosaic {
-                    block: (frame.height() / 24).max(12),
-                },
-            });
+        }
+        match (&background, self.board_rects.is_empty()) {
+            // with a person mask, a board is covered only where it is background: the person
+            // standing in front of it stays as they are
+            (Some(mask), false) => {
+                let boards = Mask::from_rects(frame.width(), frame.height(), &self.board_rects, 0);
+                let both: Vec<u8> = boards
+                    .alpha()
+                    .iter()
+                    .zip(mask.alpha())
+                    .map(|(&b, &m)| b.min(m))
+                    .collect();
+                redactor.composite(frame, board_style, &Mask::new(frame.width(), frame.height(), both)?)?;
+            }
+            (None, false) => redactions.extend(self.board_rects.iter().map(|&rect| Redaction {
+                rect,
+                style: board_style,
+            })),
+            _ => {}
         }
         if let Some(style) = self.cfg.faces {
             for f in tracked.iter().filter(|f| Some(f.id) != presenter) {

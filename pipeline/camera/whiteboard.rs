@@ -7,8 +7,8 @@ use crate::frame::{Frame, Rect};
 use crate::ocr::{db_boxes, DbDetector, DbParams};
 
 /// Longer side the camera frame is scaled to for the text map: camera text that matters
-/// (a whiteboard, a sticky note) is large; 960 px keeps the map cheap.
-pub const BOARD_DET_MAX_SIDE: u32 = 960;
+/// (a whiteboard, a sticky note) is large; 640 px keeps the map affordable (~100 ms on one core).
+pub const BOARD_DET_MAX_SIDE: u32 = 640;
 /// Side of the grid the brightness analysis runs on (cells of the frame).
 const GRID_W: usize = 160;
 
@@ -132,7 +132,10 @@ pub fn bright_boards(frame: &Frame) -> Vec<Rect> {
         let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
         let fill = n as f32 / (bw * bh) as f32;
         let big = n * 100 >= gw * gh; // at least 1 % of the frame
-        let whole_frame = bw * 10 >= gw * 9 && bh * 10 >= gh * 9;
+                                      // a board hangs in the room: a bright area running along two or more frame edges is a
+                                      // wall or a window, not a board (a board cut by one edge still counts)
+        let edges = (x0 == 0) as u8 + (y0 == 0) as u8 + (x1 == gw - 1) as u8 + (y1 == gh - 1) as u8;
+        let whole_frame = edges >= 2;
         // brighter than the room, rectangular enough, with some marks but not a texture
         if big && !whole_frame && fill > 0.6 && marks >= 2 && marks * 2 < n && lsum / n as f32 > frame_mean + 10.0 {
             out.push(
@@ -189,6 +192,17 @@ mod tests {
         }
         let found = bright_boards(&f);
         assert_eq!(found.len(), 1, "{found:?}");
+        // the same board pushed into a corner is a lit wall, not a board
+        let wall = Rect::new(w - board.w, 0, board.w, board.h);
+        let mut shifted = Frame::filled(w, h, [90, 80, 70, 255]).unwrap();
+        for y in 0..board.h {
+            for x in 0..board.w {
+                let p = f.pixel(board.x + x, board.y + y);
+                let i = (((wall.y + y) * w + wall.x + x) * 4) as usize;
+                shifted.data_mut()[i..i + 4].copy_from_slice(&p);
+            }
+        }
+        assert!(bright_boards(&shifted).is_empty());
         assert!(found[0].pad(4, 4, f.bounds()).contains(board), "{:?}", found[0]);
         // a plain bright wall without marks is not a board
         let plain = Frame::filled(w, h, [235, 235, 230, 255]).unwrap();
