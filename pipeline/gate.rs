@@ -24,7 +24,7 @@ use crate::ocr::{Ocr, TextLine};
 use crate::policy::Policy;
 use crate::redact::{Redaction, Redactor, Style};
 use crate::region::Region;
-use crate::temporal::Scene;
+use crate::temporal::{Changes, Scene};
 
 /// What to do with a frame whose changed parts are not analysed yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
@@ -174,6 +174,30 @@ pub struct Gate {
     worker: Worker,
     next_seq: u64,
     stats: GateStats,
+    /// Bumped whenever the scene changes (new size, analysis committed, scroll followed), so a
+    /// comparison of a frame with the scene can be reused until then.
+    scene_version: u64,
+    /// The last comparison: (frame seq, scene version, result). A static screen is compared
+    /// once per frame instead of once per push and pull.
+    memo: Option<(u64, u64, Changes)>,
+}
+
+/// `scene.changes(frame)`, reused while neither the frame nor the scene changed.
+fn changes_memo(
+    memo: &mut Option<(u64, u64, Changes)>,
+    version: u64,
+    scene: &Scene,
+    seq: u64,
+    frame: &Frame,
+) -> Changes {
+    if let Some((s, v, c)) = memo {
+        if *s == seq && *v == version {
+            return c.clone();
+        }
+    }
+    let c = scene.changes(frame);
+    *memo = Some((seq, version, c.clone()));
+    c
 }
 
 impl Gate {
@@ -206,6 +230,8 @@ impl Gate {
             },
             next_seq: 0,
             stats: GateStats::default(),
+            scene_version: 0,
+            memo: None,
         }
     }
 
@@ -226,6 +252,7 @@ impl Gate {
         if !self.scene.as_ref().is_some_and(|s| s.fits(&frame)) {
             // a new size (window resized, source switched): nothing is known about it
             self.scene = Some(Scene::new(frame.width(), frame.height(), 0));
+            self.scene_version += 1;
             self.regions.clear();
         }
         self.queue.push_back(Pending {
@@ -251,6 +278,7 @@ impl Gate {
                                 for (band, lines) in bands {
                                     scene.commit(&frame, band, lines);
                                 }
+                                self.scene_version += 1;
                                 self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines());
                             }
                         }
@@ -283,15 +311,16 @@ impl Gate {
         let (Some(scene), Some(newest)) = (self.scene.as_mut(), self.queue.back()) else {
             return;
         };
-        let changes = scene.changes(&newest.frame);
+        let changes = changes_memo(&mut self.memo, self.scene_version, scene, newest.seq, &newest.frame);
         if changes.is_clean() {
             return;
         }
         let changes = match scene.follow_scroll(&newest.frame, &changes) {
             Some(_) => {
                 // verdicts moved with the content; the redaction boxes follow at once
+                self.scene_version += 1;
                 self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines());
-                scene.changes(&newest.frame)
+                changes_memo(&mut self.memo, self.scene_version, scene, newest.seq, &newest.frame)
             }
             None => changes,
         };
@@ -325,7 +354,7 @@ impl Gate {
             let all = p.frame.bounds();
             return self.release(p, vec![all], now).map(Pulled::Released);
         };
-        let changes = scene.changes(&head.frame);
+        let changes = changes_memo(&mut self.memo, self.scene_version, scene, head.seq, &head.frame);
         if changes.is_clean() {
             let p = self.queue.pop_front().expect("head exists");
             return self.release(p, Vec::new(), now).map(Pulled::Released);

@@ -73,16 +73,26 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     let stop = AtomicBool::new(false);
     let mut stats = Vec::new();
     let cpu0 = cpu_seconds();
-    live::run(
+    // (frames out, CPU seconds) every status tick: the second half of the run is the steady
+    // state, after the first full analysis
+    let mut samples: Vec<(u64, f64)> = Vec::new();
+    let last = live::run(
         source,
         &mut gate,
         Box::new(NullSink),
         &LiveConfig { fps, max_frames: None },
         &stop,
         Some(&mut stats),
-        |_| {},
+        |s| samples.push((s.frames_out, cpu_seconds())),
     )?;
     let cpu = cpu_seconds() - cpu0;
+    let steady = samples
+        .iter()
+        .find(|(n, _)| *n * 2 >= last.frames_out)
+        .and_then(|&(n0, c0)| {
+            let (n1, c1) = *samples.last()?;
+            (n1 > n0).then(|| (c1 - c0) * 1e3 / (n1 - n0) as f64)
+        });
     let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&stats)
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
@@ -112,13 +122,14 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         "frames": n, "clean": n - covered, "covered": covered,
         "latency_ms": {"p50": pct(&lat, 0.5), "p95": pct(&lat, 0.95), "p99": pct(&lat, 0.99)},
         "cpu_ms_per_frame": cpu * 1e3 / n as f64,
+        "cpu_ms_per_frame_second_half": steady,
         "time_to_safe_ms": {"n": to_safe.len(), "p50": pct(&to_safe, 0.5), "max": to_safe.last().copied().unwrap_or(0.0)},
         "backend": gate.backend(),
     });
     println!(
         "{n} frames at {fps} fps ({:?}, budget {} ms): release latency p50 {:.1} / p95 {:.1} / p99 {:.1} ms; \
-{} clean, {covered} covered; CPU {:.2} ms per frame (all scrim threads, capture excluded); \
-time to safe after a change: {} episodes, p50 {:.0} ms, max {:.0} ms",
+{} clean, {covered} covered; CPU {:.2} ms per frame (all scrim threads, capture excluded; \
+second half of the run {}); time to safe after a change: {} episodes, p50 {:.0} ms, max {:.0} ms",
         args.mode,
         args.max_latency,
         pct(&lat, 0.5),
@@ -126,6 +137,7 @@ time to safe after a change: {} episodes, p50 {:.0} ms, max {:.0} ms",
         pct(&lat, 0.99),
         n - covered,
         cpu * 1e3 / n as f64,
+        steady.map_or("n/a".to_string(), |c| format!("{c:.2} ms")),
         to_safe.len(),
         pct(&to_safe, 0.5),
         to_safe.last().copied().unwrap_or(0.0)
