@@ -17,13 +17,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::analyze::{self, read_band};
-use crate::classify::Classifier;
+use crate::classify::{Category, Classifier};
 use crate::error::Result;
 use crate::frame::{Frame, Rect};
 use crate::ocr::{Ocr, TextLine};
 use crate::policy::Policy;
 use crate::redact::{Redaction, Redactor, Style};
-use crate::region::Region;
+use crate::region::{Detector, Region};
 use crate::temporal::{Changes, Scene};
 
 /// What to do with a frame whose changed parts are not analysed yet.
@@ -180,6 +180,21 @@ pub struct Gate {
     /// The last comparison: (frame seq, scene version, result). A static screen is compared
     /// once per frame instead of once per push and pull.
     memo: Option<(u64, u64, Changes)>,
+    /// Fields redacted whole whatever they show (the address bar), from the current regions,
+    /// when their style is irreversible.
+    shields: Vec<Rect>,
+}
+
+/// The address-bar fields among `regions`, when the policy covers them irreversibly (solid, or
+/// a mosaic, whose blocks are at least the field's height): whatever appears inside them is
+/// never shown.
+fn shields_of(regions: &[Region], policy: &Policy) -> Vec<Rect> {
+    regions
+        .iter()
+        .filter(|r| r.category == Category::AddressBar && r.detector == Detector::AddressBar)
+        .filter(|r| !matches!(policy.redaction.style_for(r.category, r.rect.h), Style::Blur { .. }))
+        .map(|r| r.rect)
+        .collect()
 }
 
 /// `scene.changes(frame)`, reused while neither the frame nor the scene changed.
@@ -232,6 +247,7 @@ impl Gate {
             stats: GateStats::default(),
             scene_version: 0,
             memo: None,
+            shields: Vec::new(),
         }
     }
 
@@ -254,6 +270,7 @@ impl Gate {
             self.scene = Some(Scene::new(frame.width(), frame.height(), 0));
             self.scene_version += 1;
             self.regions.clear();
+            self.shields.clear();
         }
         self.queue.push_back(Pending {
             seq: self.next_seq,
@@ -280,6 +297,7 @@ impl Gate {
                                 }
                                 self.scene_version += 1;
                                 self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines());
+                                self.shields = shields_of(&self.regions, &self.policy);
                             }
                         }
                         Err(e) => {
@@ -320,6 +338,7 @@ impl Gate {
                 // verdicts moved with the content; the redaction boxes follow at once
                 self.scene_version += 1;
                 self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines());
+                self.shields = shields_of(&self.regions, &self.policy);
                 changes_memo(&mut self.memo, self.scene_version, scene, newest.seq, &newest.frame)
             }
             None => changes,
@@ -355,6 +374,13 @@ impl Gate {
             return self.release(p, vec![all], now).map(Pulled::Released);
         };
         let changes = changes_memo(&mut self.memo, self.scene_version, scene, head.seq, &head.frame);
+        // the address bar's fast path: typing in the omnibox changes only pixels that the
+        // field's redaction covers whole, so the frame need not wait for the OCR to catch up
+        let changes = if changes.is_clean() {
+            changes
+        } else {
+            changes.unshielded(scene, &head.frame, &self.shields)
+        };
         if changes.is_clean() {
             let p = self.queue.pop_front().expect("head exists");
             return self.release(p, Vec::new(), now).map(Pulled::Released);

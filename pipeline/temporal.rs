@@ -58,6 +58,36 @@ impl Changes {
         tile_rect(tx, ty, self.width, self.height)
     }
 
+    /// These changes minus the tiles `scene` says changed only under `shields` (areas that are
+    /// redacted whatever they show, such as the address bar's field): such a change cannot be
+    /// seen, so it needs no analysis before release.
+    pub fn unshielded(&self, scene: &Scene, frame: &Frame, shields: &[Rect]) -> Changes {
+        let mut out = self.clone();
+        if shields.is_empty() {
+            return out;
+        }
+        for ty in 0..self.tiles_y {
+            for tx in 0..self.tiles_x {
+                let i = (ty * self.tiles_x + tx) as usize;
+                if !self.dirty[i] || !scene.valid[i] {
+                    continue; // never analysed: nothing is known of it
+                }
+                let tile = self.tile_rect(tx, ty);
+                if !shields.iter().any(|s| s.overlaps(tile)) {
+                    continue;
+                }
+                let changed_outside = (tile.y..tile.bottom()).any(|y| {
+                    (tile.x..tile.right()).any(|x| {
+                        !shields.iter().any(|s| s.contains(Rect::new(x, y, 1, 1)))
+                            && frame.pixel(x, y) != scene.analysed.pixel(x, y)
+                    })
+                });
+                out.dirty[i] = changed_outside;
+            }
+        }
+        out
+    }
+
     /// The dirty tiles as rectangles: horizontal runs of dirty tiles, one per tile row.
     pub fn dirty_rects(&self) -> Vec<Rect> {
         let mut out = Vec::new();
@@ -520,6 +550,28 @@ mod tests {
             many.data_mut()[i] = many.data()[i].wrapping_add(128);
         }
         assert_eq!(t.changes(&many).dirty_count(), 1);
+    }
+
+    #[test]
+    fn changes_under_a_shield_need_no_analysis_but_changes_beside_it_do() {
+        let f = page(200, 200, 0);
+        let mut s = Scene::new(200, 200, 0);
+        s.commit(&f, f.bounds(), vec![]);
+        let field = Rect::new(10, 40, 150, 20); // cuts through tiles
+        let mut g = f.clone();
+        g.data_mut()[((50 * 200 + 100) * 4) as usize] ^= 0xff; // inside the field
+        let c = s.changes(&g);
+        assert_eq!(c.dirty_count(), 1);
+        assert!(c.unshielded(&s, &g, &[field]).is_clean());
+        assert_eq!(c.unshielded(&s, &g, &[]).dirty_count(), 1);
+        // the same tile also changed outside the field: still dirty
+        g.data_mut()[((35 * 200 + 100) * 4) as usize] ^= 0xff;
+        let c = s.changes(&g);
+        assert_eq!(c.unshielded(&s, &g, &[field]).dirty_count(), 1);
+        // never-analysed tiles are never shielded
+        let fresh = Scene::new(200, 200, 0);
+        let c = fresh.changes(&f);
+        assert_eq!(c.unshielded(&fresh, &f, &[f.bounds()]).dirty_count(), c.dirty_count());
     }
 
     #[test]
