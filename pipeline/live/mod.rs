@@ -5,6 +5,7 @@
 pub mod sink;
 pub mod source;
 pub mod v4l2;
+pub mod window;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,4 +1,5 @@
-//! Where released frames go: Y4M on stdout (for ffmpeg and friends) or an encoded file.
+//! Where released frames go: Y4M on stdout (for ffmpeg and friends), an encoded file, a PipeWire
+//! or V4L2 virtual camera, or an X11 window a meeting app can share ([`super::window`]).
 //! A consumer that goes away (closed pipe) ends the run cleanly with a message; it never
 //! blocks the gate's bookkeeping or makes scrim panic.
 
@@ -240,13 +241,10 @@ pub fn open(spec: &str, fps: u32) -> Result<Box<dyn Sink>> {
     match spec {
         "stdout" => Ok(Box::new(Y4mSink::new(std::io::stdout().lock(), fps))),
         s if s.starts_with("v4l2:") => Ok(Box::new(super::v4l2::V4l2Sink::open(std::path::Path::new(&s[5..]))?)),
-        "window" => Err(usage(
-            "--sink window: not in this build yet (see README, \"Not yet\"); share a player window \
-instead: scrim live … --sink stdout | ffplay -"
-                .into(),
-        )),
+        "window" => Ok(Box::new(super::window::WindowSink::open(super::window::DEFAULT_TITLE)?)),
+        s if s.starts_with("window:") => Ok(Box::new(super::window::WindowSink::open(&s[7..])?)),
         s => Err(usage(format!(
-            "--sink {s}: expected stdout, file:PATH, pipewire[:NAME], v4l2:/dev/videoN or window"
+            "--sink {s}: expected stdout, file:PATH, pipewire[:NAME], v4l2:/dev/videoN or window[:TITLE]"
         ))),
     }
 }
