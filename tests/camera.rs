@@ -136,19 +136,6 @@ fn write_png(f: &Frame, p: &Path) {
     scrim::imageio::save(f, p).unwrap();
 }
 
-fn ffmpeg(args: &[&str]) {
-    let o = Command::new("ffmpeg")
-        .args(["-v", "error", "-nostdin", "-y"])
-        .args(args)
-        .output()
-        .expect("ffmpeg not found: install ffmpeg (make deps)");
-    assert!(
-        o.status.success(),
-        "ffmpeg {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 /// Where the face features of a head pasted at (x, y) with size (w, h) land.
 fn face_in(x: i32, y: i32, w: u32, h: u32) -> Option<Rect> {
     let sx = w as f32 / HEAD.w as f32;
@@ -176,7 +163,7 @@ fn two_face_clip(photo: &Frame, dir: &Path) -> (std::path::PathBuf, Vec<[Option<
         write_png(&f, &dir.join(format!("in{i:03}.png")));
     }
     let clip = dir.join("two_faces.mp4");
-    ffmpeg(&[
+    common::ffmpeg(&[
         "-framerate",
         "30",
         "-i",
@@ -198,7 +185,7 @@ fn assert_faces_covered(video: &Path, dir: &Path, expected: &[[Option<Rect>; 2]]
     std::fs::create_dir_all(&frames).unwrap();
     // every decoded frame once, whatever its timestamp (live output carries capture times)
     let pattern = frames.join("out%03d.png");
-    ffmpeg(&[
+    common::ffmpeg(&[
         "-i",
         video.to_str().unwrap(),
         "-vsync",

@@ -20,19 +20,6 @@ fn scrim(args: &[&str]) -> Output {
         .expect("run scrim")
 }
 
-fn ffmpeg(args: &[&str]) {
-    let o = Command::new("ffmpeg")
-        .args(["-v", "error", "-nostdin", "-y"])
-        .args(args)
-        .output()
-        .expect("ffmpeg not found: install ffmpeg (make deps)");
-    assert!(
-        o.status.success(),
-        "ffmpeg {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 fn probe(args: &[&str], file: &Path) -> String {
     let o = Command::new("ffprobe")
         .args(["-v", "error"])
@@ -94,7 +81,7 @@ fn make_clip(dir: &Path) -> PathBuf {
     let out = dir.join("clip.mp4");
     let dash = common::asset("examples/intranet-dashboard.png");
     let term = common::asset("fixtures/terminal.png");
-    ffmpeg(&[
+    common::ffmpeg(&[
         "-loop",
         "1",
         "-framerate",
@@ -150,7 +137,7 @@ fn make_clip(dir: &Path) -> PathBuf {
 fn read_frames(video: &Path, dir: &Path) -> Vec<String> {
     let frames = dir.join(format!("{}-frames", video.file_stem().unwrap().to_string_lossy()));
     std::fs::create_dir_all(&frames).unwrap();
-    ffmpeg(&["-i", s(video), "-fps_mode", "passthrough", s(&frames.join("f%04d.png"))]);
+    common::ffmpeg(&["-i", s(video), "-fps_mode", "passthrough", s(&frames.join("f%04d.png"))]);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&frames).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     let mut cache: HashMap<Vec<u8>, String> = HashMap::new();
@@ -255,7 +242,7 @@ fn variable_frame_rate_timing_is_kept() {
     concat += &format!("file '{}'\n", term.display());
     std::fs::write(&list, concat).unwrap();
     let vfr = dir.path().join("vfr.mkv");
-    ffmpeg(&[
+    common::ffmpeg(&[
         "-f",
         "concat",
         "-safe",
@@ -316,7 +303,7 @@ fn broken_inputs_are_clear_errors_and_leave_no_output() {
 
     // a stream format with a damaged tail: what decodes is redacted and kept, with a warning
     let ts = dir.path().join("clip.ts");
-    ffmpeg(&["-i", s(&clip), "-c", "copy", s(&ts)]);
+    common::ffmpeg(&["-i", s(&clip), "-c", "copy", s(&ts)]);
     let tsb = std::fs::read(&ts).unwrap();
     let damaged = dir.path().join("damaged.ts");
     let keep = tsb.len() * 2 / 3 / 188 * 188 + 100; // cut inside a packet

@@ -104,3 +104,18 @@ impl Drop for Procs {
         }
     }
 }
+
+/// Runs ffmpeg quietly (overwriting outputs) and fails the test with its message if it fails.
+/// ffmpeg is part of the test set-up (`make deps`).
+pub fn ffmpeg(args: &[&str]) {
+    let o = Command::new("ffmpeg")
+        .args(["-v", "error", "-nostdin", "-y"])
+        .args(args)
+        .output()
+        .expect("ffmpeg not found: install ffmpeg (make deps)");
+    assert!(
+        o.status.success(),
+        "ffmpeg {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
