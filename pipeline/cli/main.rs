@@ -29,10 +29,12 @@ pub fn redactor(choice: BackendChoice) -> Box<dyn Redactor> {
 #[command(
     name = "scrim",
     version,
-    about = "Redact secrets, intranet URLs, personal data and address bars from screenshots, recordings and live screen shares",
+    about = "Redact secrets, intranet URLs, personal data and address bars from screenshots, recordings and live screen shares; blur backgrounds and anonymise faces on camera",
     long_about = "scrim reads screenshots, recordings and live screens with OCR (PP-OCRv6 through ONNX Runtime), finds what must not be \
 seen (browser address bars, intranet URLs and host names, e-mail addresses, IPs, API keys, tokens and \
-passwords, phone numbers, SSNs, card numbers, IBANs, labelled names) and covers it irreversibly.\n\n\
+passwords, phone numbers, SSNs, card numbers, IBANs, labelled names) and covers it irreversibly. \
+On camera footage (--faces, --background, --whiteboards) it anonymises faces, blurs or replaces the \
+background and covers whiteboards.\n\n\
 Nothing leaves this machine: scrim makes no network connections, and its reports name categories and \
 boxes, never the text it redacted.\n\n\
 First run `models/fetch.sh` (from the source tree) to install ONNX Runtime and the models."
@@ -70,11 +72,13 @@ scrim redact webcam.mp4 -o webcam.safe.mp4 --faces mosaic --background blur --wh
         #[arg(long)]
         json: bool,
     },
-    /// Redact live: capture the screen (or a recording, or stdin) and emit only analysed frames.
+    /// Redact live: capture the screen (or a camera, a recording, stdin) and emit only analysed frames.
     ///
     /// Every frame passes the gate: a part that changed since it was last analysed is held until
     /// its analysis finishes (hold) or covered (cover); it is never shown raw.
     #[command(after_help = "Examples:\n  scrim live --source screen --sink file:share.mp4\n  \
+scrim live --source region:0,0,1280,720 --sink window\n  \
+scrim live --source camera --sink pipewire:scrim --faces mosaic --background blur\n  \
 scrim live --source region:0,0,1280,720 --sink stdout | ffplay -\n  \
 ffmpeg -i talk.mp4 -f yuv4mpegpipe - | scrim live --source stdin --mode cover --sink stdout | ffplay -")]
     Live(live::Args),
