@@ -24,7 +24,8 @@ pub struct CameraArgs {
     /// readable or not
     #[arg(long, help_heading = "Camera privacy")]
     pub whiteboards: bool,
-    /// Camera: look for whiteboards every N frames (boards found stay covered in between) [default: 1]
+    /// Camera: look for whiteboards every N frames (boards found stay covered in between; a board
+    /// that appears in between shows for up to N-1 frames unless the background is blurred) [default: 1]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=300), help_heading = "Camera privacy")]
     pub whiteboard_every: Option<u32>,
 }
