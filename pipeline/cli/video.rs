@@ -91,23 +91,22 @@ pub fn run(
         bar.set_position(p.frame);
     });
     bar.finish_and_clear();
-    let outcome = outcome?;
+    let report = outcome?;
     for r in &args.report {
         if r.extension().is_some_and(|e| e == "html") {
-            outcome.report.write_html(r)?;
+            report.write_html(r)?;
         } else {
-            outcome.report.write_json(r)?;
+            report.write_json(r)?;
         }
     }
-    if let Some(d) = &outcome.damaged_tail {
+    if let Some(d) = &report.damaged_tail {
         eprintln!(
             "scrim: warning: the end of {} could not be decoded ({d}); the output holds the {} frames before it",
             input.display(),
-            outcome.frames
+            report.frames
         );
     }
-    let counts: Vec<String> = outcome
-        .report
+    let counts: Vec<String> = report
         .counts()
         .iter()
         .map(|(c, n)| format!("{} {n}", c.as_str()))
@@ -115,12 +114,12 @@ pub fn run(
     eprintln!(
         "  {} -> {}: {} frames in {:.1} s ({:.1} fps); {} analysed, {:.1}% of pixels; tracks: {}",
         input.display(),
-        outcome.output.display(),
-        outcome.frames,
-        outcome.wall.as_secs_f64(),
-        outcome.report.fps,
-        outcome.analysed_frames,
-        outcome.analysed_pixel_fraction * 100.0,
+        report.output.display(),
+        report.frames,
+        report.wall_s,
+        report.fps,
+        report.analysed_frames,
+        report.analysed_pixel_fraction * 100.0,
         if counts.is_empty() {
             "none".into()
         } else {

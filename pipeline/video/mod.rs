@@ -10,7 +10,7 @@ pub mod tracks;
 pub mod yuv;
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -42,19 +42,6 @@ pub struct Progress {
     pub frames_estimate: u64,
 }
 
-/// What happened, for the summary line and the report.
-#[derive(Debug, Clone)]
-pub struct VideoOutcome {
-    pub output: PathBuf,
-    pub frames: u64,
-    pub analysed_frames: u64,
-    pub analysed_pixel_fraction: f64,
-    pub wall: Duration,
-    /// Set when the input's tail could not be decoded: the output holds every frame before it.
-    pub damaged_tail: Option<String>,
-    pub report: VideoReport,
-}
-
 /// What a recording is analysed for: a screen (text, with temporal reuse) or a camera (faces,
 /// background, whiteboards; every frame, since a camera's pixels all change).
 pub enum Analysis<'a> {
@@ -80,7 +67,7 @@ impl VideoJob<'_> {
         mut analysis: Analysis<'_>,
         redactor: &mut dyn Redactor,
         mut progress: impl FnMut(Progress),
-    ) -> Result<VideoOutcome> {
+    ) -> Result<VideoReport> {
         let started = Instant::now();
         if self.input.canonicalize().ok() == self.output.canonicalize().ok() && self.output.exists() {
             return Err(Error::new(ErrorKind::Usage, "output would overwrite the input"));
@@ -219,10 +206,10 @@ impl VideoJob<'_> {
         let wall = started.elapsed();
         let tracks = tracker.finish();
         let analysed_pixel_fraction = analysed_px as f64 / total_px.max(1) as f64;
-        let report = VideoReport {
+        Ok(VideoReport {
             scrim_version: env!("CARGO_PKG_VERSION"),
             input: self.input.to_path_buf(),
-            output: output.clone(),
+            output,
             width: size.0,
             height: size.1,
             frames,
@@ -236,18 +223,9 @@ impl VideoJob<'_> {
             timings_s: times,
             audio_streams: probe.audio_streams,
             subtitle_streams: probe.subtitle_streams,
-            damaged_tail: damaged_tail.clone(),
+            damaged_tail,
             tracks,
             thumbnails: thumbs,
-        };
-        Ok(VideoOutcome {
-            output,
-            frames,
-            analysed_frames,
-            analysed_pixel_fraction,
-            wall,
-            damaged_tail,
-            report,
         })
     }
 }
