@@ -52,20 +52,21 @@ pub fn bundled_example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/examples/intranet-dashboard.png")
 }
 
+/// Latency of one stage over many runs, in milliseconds.
 #[derive(serde::Serialize)]
-struct StageStats {
-    stage: &'static str,
-    n: usize,
-    p50_ms: f64,
-    p95_ms: f64,
-    p99_ms: f64,
-    mean_ms: f64,
+pub struct StageStats {
+    pub stage: &'static str,
+    pub n: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub mean_ms: f64,
 }
 
-fn stats(stage: &'static str, mut v: Vec<f64>) -> StageStats {
+pub fn stats(stage: &'static str, mut v: Vec<f64>) -> StageStats {
     v.sort_by(f64::total_cmp);
-    let q = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
-    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    let q = |p: f64| scrim::live::percentile(&v, p);
+    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
     StageStats {
         stage,
         n: v.len(),

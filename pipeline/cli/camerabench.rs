@@ -14,6 +14,8 @@ use scrim::redact::{BackendChoice, Mask};
 use scrim::video::{ffmpeg::Decoder, yuv::Matrix};
 use scrim::{Frame, Rect};
 
+use crate::bench::{stats, StageStats};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The camera clip (anything ffmpeg reads)
@@ -80,8 +82,8 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         }
         if n % args.ssim_every == 0 {
             if let Some(mask) = filter.last_background_mask() {
-                let faces: Vec<Rect> = regions.iter().map(|r| r.rect).collect();
-                let (i, o) = ssim_inside_outside(&original, &frame, mask, &faces);
+                let covered: Vec<Rect> = regions.iter().map(|r| r.rect).collect();
+                let (i, o) = ssim_inside_outside(&original, &frame, mask, &covered);
                 inside.extend(i);
                 outside.extend(o);
             }
@@ -106,12 +108,9 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         redactor.backend()
     );
     println!("{:<12} {:>9} {:>9} {:>9}", "stage", "p50 ms", "p95 ms", "p99 ms");
-    let mut stages = Vec::new();
-    for (name, mut v) in names.iter().zip(times) {
-        v.sort_by(f64::total_cmp);
-        let q = |p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
-        println!("{name:<12} {:>9.2} {:>9.2} {:>9.2}", q(0.5), q(0.95), q(0.99));
-        stages.push(serde_json::json!({"stage": name, "p50_ms": q(0.5), "p95_ms": q(0.95), "p99_ms": q(0.99)}));
+    let stages: Vec<StageStats> = names.iter().zip(times).map(|(name, v)| stats(name, v)).collect();
+    for s in &stages {
+        println!("{:<12} {:>9.2} {:>9.2} {:>9.2}", s.stage, s.p50_ms, s.p95_ms, s.p99_ms);
     }
     println!(
         "throughput (decode wait + convert + analysis + redaction, no encode): {:.1} fps",
@@ -141,8 +140,8 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
 const WIN: u32 = 8;
 
 /// SSIM of `a` vs `b` per 8x8 window, split into windows wholly on the person (mask 0, and not
-/// on a covered face) and wholly in the background (mask 255).
-fn ssim_inside_outside(a: &Frame, b: &Frame, mask: &Mask, faces: &[Rect]) -> (Vec<f64>, Vec<f64>) {
+/// on a face or board scrim covered) and wholly in the background (mask 255).
+fn ssim_inside_outside(a: &Frame, b: &Frame, mask: &Mask, covered: &[Rect]) -> (Vec<f64>, Vec<f64>) {
     let (mut inside, mut outside) = (Vec::new(), Vec::new());
     let luma = |f: &Frame, x: u32, y: u32| {
         let p = f.pixel(x, y);
@@ -160,7 +159,7 @@ fn ssim_inside_outside(a: &Frame, b: &Frame, mask: &Mask, faces: &[Rect]) -> (Ve
                     all255 &= m == 255;
                 }
             }
-            if !(all0 || all255) || (all0 && faces.iter().any(|f| f.overlaps(win))) {
+            if !(all0 || all255) || (all0 && covered.iter().any(|f| f.overlaps(win))) {
                 continue;
             }
             let (mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use scrim::error::{Error, ErrorKind, Result};
 use scrim::gate::Mode;
-use scrim::live::{self, LiveConfig, Sink};
+use scrim::live::{self, percentile, LiveConfig, Sink};
 use scrim::models::ModelDir;
 use scrim::policy::Policy;
 use scrim::redact::BackendChoice;
@@ -56,13 +56,6 @@ fn cpu_seconds() -> f64 {
     let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
     // utime, stime are fields 14 and 15 of the whole line: 12 and 13 after the name
     (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
-}
-
-fn pct(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v[((v.len() - 1) as f64 * p).round() as usize]
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
@@ -120,10 +113,10 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     let report = serde_json::json!({
         "recording": args.recording, "fps": fps, "mode": args.mode, "max_latency_ms": args.max_latency,
         "frames": n, "clean": n - covered, "covered": covered,
-        "latency_ms": {"p50": pct(&lat, 0.5), "p95": pct(&lat, 0.95), "p99": pct(&lat, 0.99)},
+        "latency_ms": {"p50": percentile(&lat, 0.5), "p95": percentile(&lat, 0.95), "p99": percentile(&lat, 0.99)},
         "cpu_ms_per_frame": cpu * 1e3 / n as f64,
         "cpu_ms_per_frame_second_half": steady,
-        "time_to_safe_ms": {"n": to_safe.len(), "p50": pct(&to_safe, 0.5), "max": to_safe.last().copied().unwrap_or(0.0)},
+        "time_to_safe_ms": {"n": to_safe.len(), "p50": percentile(&to_safe, 0.5), "max": to_safe.last().copied().unwrap_or(0.0)},
         "backend": gate.backend(),
     });
     println!(
@@ -132,14 +125,14 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
 second half of the run {}); time to safe after a change: {} episodes, p50 {:.0} ms, max {:.0} ms",
         args.mode,
         args.max_latency,
-        pct(&lat, 0.5),
-        pct(&lat, 0.95),
-        pct(&lat, 0.99),
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.95),
+        percentile(&lat, 0.99),
         n - covered,
         cpu * 1e3 / n as f64,
         steady.map_or("n/a".to_string(), |c| format!("{c:.2} ms")),
         to_safe.len(),
-        pct(&to_safe, 0.5),
+        percentile(&to_safe, 0.5),
         to_safe.last().copied().unwrap_or(0.0)
     );
     if let Some(p) = &args.json {

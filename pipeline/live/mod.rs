@@ -91,7 +91,9 @@ pub fn placeholder(width: u32, height: u32, why: &str) -> Frame {
     f
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The `p` quantile (0..1) of ascending `sorted` values by nearest rank; 0 when empty. The one
+/// definition the status line and every benchmark report use.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
