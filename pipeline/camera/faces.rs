@@ -96,7 +96,6 @@ pub struct BlazeFace {
     session: Session,
     model: FaceModel,
     anchors: Vec<(f32, f32)>,
-    min_score: f32,
     resizer: Resizer,
 }
 
@@ -108,14 +107,8 @@ impl BlazeFace {
             model,
             anchors: anchors(model.input_size(), model.strides()),
             // (CenterFace has no anchors; the table is unused there)
-            min_score: DEFAULT_MIN_SCORE,
             resizer: Resizer::new(),
         })
-    }
-
-    pub fn with_min_score(mut self, s: f32) -> Self {
-        self.min_score = s.clamp(0.01, 0.99);
-        self
     }
 
     pub fn model(&self) -> FaceModel {
@@ -172,7 +165,7 @@ impl BlazeFace {
                 self.anchors.len()
             )));
         }
-        let raw = decode(&scores, &boxes, &self.anchors, s as f32, self.min_score);
+        let raw = decode(&scores, &boxes, &self.anchors, s as f32, DEFAULT_MIN_SCORE);
         // letterboxed input -> frame pixels
         let to_frame = |b: FaceBox| FaceBox {
             x0: (b.x0 * s as f32 - ox as f32) / scale,
@@ -228,7 +221,7 @@ impl BlazeFace {
             for c in 0..mw {
                 let i = r * mw + c;
                 let score = heat[i];
-                if score < self.min_score.min(CENTERFACE_MIN_SCORE) {
+                if score < CENTERFACE_MIN_SCORE {
                     continue;
                 }
                 let (bh, bw) = (size[i].exp() * 4.0, size[n + i].exp() * 4.0);

@@ -78,7 +78,6 @@ pub struct CameraConfig {
     /// How faces are covered; `None`: faces are not looked for.
     pub faces: Option<StyleName>,
     pub face_model: FaceModel,
-    pub face_min_score: f32,
     /// Leave the largest face (the presenter) uncovered.
     pub keep_presenter: bool,
     pub background: Option<Background>,
@@ -94,7 +93,6 @@ impl Default for CameraConfig {
         CameraConfig {
             faces: None,
             face_model: FaceModel::Back,
-            face_min_score: faces::DEFAULT_MIN_SCORE,
             keep_presenter: false,
             background: None,
             whiteboards: false,
@@ -144,7 +142,7 @@ impl CameraFilter {
             threads
         };
         let faces = match cfg.faces {
-            Some(_) => Some(BlazeFace::new(models, cfg.face_model, threads)?.with_min_score(cfg.face_min_score)),
+            Some(_) => Some(BlazeFace::new(models, cfg.face_model, threads)?),
             None => None,
         };
         let segmenter = match cfg.background {
