@@ -166,7 +166,8 @@ impl VideoJob<'_> {
                         let rects: Vec<_> = regions.iter().map(|r| r.rect).collect();
                         yuv.patch_from_rgba(&frame, &rects, matrix);
                     }
-                    times.convert += t.elapsed();
+                    // the write-back counts as redaction, as on the screen path
+                    times.redact += t.elapsed();
                     let line = serde_json::json!({
                         "frame": frames, "pts_ms": pts_ms, "faces_ms": ms(c.faces),
                         "segment_ms": ms(c.segment), "whiteboards_ms": ms(c.whiteboards),
