@@ -297,57 +297,57 @@ impl Scene {
         }
     }
 
-    /// Areas to analyse for these changes: full-width bands around the dirty tile rows, grown by
-    /// [`BAND_MARGIN`] and until they hold every known line they touch, so lines are read whole
-    /// and a line's verdict is always replaced as a unit.
+    /// Areas to analyse for these changes: the dirty tiles, grown by [`BAND_MARGIN`] (twice that
+    /// sideways, so a changed glyph is read with its neighbours) and until they hold every known
+    /// line they touch, so lines are read whole and a line's verdict is always replaced as a
+    /// unit; overlapping areas are merged. Only as wide as the change: a scroll bar or a mouse
+    /// pointer moving at the edge of a page must not send the whole width of the page to OCR.
+    ///
+    /// Text outside an area is either part of a known line it touches (then the area holds the
+    /// line) or was analysed with no line there, and its pixels have not changed since.
     pub fn bands(&self, changes: &Changes) -> Vec<Rect> {
         let (w, h) = (self.width(), self.height());
         if changes.is_clean() {
             return Vec::new();
         }
+        let bounds = Rect::new(0, 0, w, h);
         if changes.fraction() > FULL_FRAME_FRACTION {
-            return vec![Rect::new(0, 0, w, h)];
+            return vec![bounds];
         }
-        let mut bands: Vec<Rect> = Vec::new();
-        let mut ty = 0;
-        while ty < changes.tiles_y {
-            if !(0..changes.tiles_x).any(|tx| changes.is_dirty(tx, ty)) {
-                ty += 1;
-                continue;
-            }
-            let start = ty;
-            while ty < changes.tiles_y && (0..changes.tiles_x).any(|tx| changes.is_dirty(tx, ty)) {
-                ty += 1;
-            }
-            let y0 = (start * TILE).saturating_sub(BAND_MARGIN);
-            let y1 = (ty * TILE + BAND_MARGIN).min(h);
-            bands.push(Rect::new(0, y0, w, y1 - y0));
-        }
+        let mut bands: Vec<Rect> = changes
+            .dirty_rects()
+            .into_iter()
+            .map(|r| r.pad(2 * BAND_MARGIN, BAND_MARGIN, bounds))
+            .collect();
         // grow to whole lines and merge, until nothing changes
         loop {
             let mut changed = false;
             for b in bands.iter_mut() {
                 for l in &self.lines {
                     if l.rect.overlaps(*b) && !b.contains(l.rect) {
-                        let u = b.union(l.rect);
-                        *b = Rect::new(0, u.y, w, u.h);
+                        *b = b.union(l.rect).intersect(bounds);
                         changed = true;
                     }
                 }
             }
             let mut merged: Vec<Rect> = Vec::with_capacity(bands.len());
             for b in bands {
-                match merged.last_mut() {
-                    Some(m) if m.bottom() >= b.y => {
+                match merged.iter_mut().find(|m| m.overlaps(b)) {
+                    Some(m) => {
                         *m = m.union(b);
                         changed = true;
                     }
-                    _ => merged.push(b),
+                    None => merged.push(b),
                 }
             }
-            merged.sort_by_key(|r| r.y);
             bands = merged;
             if !changed {
+                bands.sort_by_key(|r| (r.y, r.x));
+                let area: u64 = bands.iter().map(|b| b.area()).sum();
+                // past this, one full-frame pass is cheaper than many areas
+                if area as f32 > FULL_FRAME_FRACTION * bounds.area() as f32 {
+                    return vec![bounds];
+                }
                 return bands;
             }
         }
@@ -385,10 +385,15 @@ const STRONG_FACTOR: u16 = 6;
 /// channel).
 fn strong_changes(a: &[u8], b: &[u8], tol: u8) -> u32 {
     let strong = (tol as u16 * STRONG_FACTOR).min(255) as u8;
-    a.chunks_exact(4)
-        .zip(b.chunks_exact(4))
-        .filter(|(p, q)| p.iter().zip(q.iter()).take(3).any(|(&x, &y)| x.abs_diff(y) > strong))
-        .count() as u32
+    // whole pixels as arrays, so the loop vectorises
+    let (a, b) = (a.as_chunks::<4>().0, b.as_chunks::<4>().0);
+    a.iter()
+        .zip(b)
+        .map(|(p, q)| {
+            let d = p[0].abs_diff(q[0]).max(p[1].abs_diff(q[1])).max(p[2].abs_diff(q[2]));
+            (d > strong) as u32
+        })
+        .sum()
 }
 
 /// The tile-aligned area where a scroll may have happened: the bounding box of the tallest run
@@ -528,10 +533,15 @@ mod tests {
         assert_eq!(c.dirty_count(), 1);
         assert!(c.is_dirty(150 / TILE, 70 / TILE));
         assert_eq!(c.dirty_rects(), vec![Rect::new(128, 64, 32, 32)]);
-        // a band is full width, with margin
+        // a band is the tile with margins (twice as wide sideways), clipped to the frame
         assert_eq!(
             s.bands(&c),
-            vec![Rect::new(0, 64 - BAND_MARGIN, 200, 32 + 2 * BAND_MARGIN)]
+            vec![Rect::new(
+                128 - 2 * BAND_MARGIN,
+                64 - BAND_MARGIN,
+                200 - (128 - 2 * BAND_MARGIN),
+                32 + 2 * BAND_MARGIN
+            )]
         );
         // within tolerance, it is not a change
         let mut t = Scene::new(200, 200, 2);
@@ -591,6 +601,39 @@ mod tests {
             vec![Rect::new(5, 110, 20, 20)]
         );
         assert!(s.changes(&g).is_clean());
+    }
+
+    #[test]
+    fn bands_are_only_as_wide_as_the_change_and_the_lines_it_touches() {
+        let f = page(1000, 300, 0);
+        let mut s = Scene::new(1000, 300, 0);
+        s.commit(&f, f.bounds(), vec![line(100, 40, 300, 20), line(600, 200, 300, 20)]);
+        let mut g = f.clone();
+        // a scroll bar thumb at the right edge, and a typed glyph at the end of the second line
+        g.data_mut()[((100 * 1000 + 990) * 4) as usize] ^= 0xff;
+        g.data_mut()[((205 * 1000 + 890) * 4) as usize] ^= 0xff;
+        let b = s.bands(&s.changes(&g));
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert_eq!(
+            b[0],
+            Rect::new(
+                960 - 2 * BAND_MARGIN,
+                96 - BAND_MARGIN,
+                1000 - (960 - 2 * BAND_MARGIN),
+                32 + 2 * BAND_MARGIN
+            )
+        );
+        assert!(b[1].contains(Rect::new(600, 200, 300, 20)) && b[1].contains(Rect::new(890, 205, 1, 1)));
+        assert!(!b[1].overlaps(Rect::new(100, 40, 300, 20)) && b[1].x == 600);
+        for band in b {
+            s.commit(&g, band, vec![]);
+        }
+        assert!(s.changes(&g).is_clean());
+        assert_eq!(
+            s.lines().len(),
+            1,
+            "the line the band held was replaced, the other kept"
+        );
     }
 
     #[test]
