@@ -203,7 +203,7 @@ impl CameraFilter {
             let t = Instant::now();
             f().map(|_| t.elapsed())
         };
-        let run_boards = self.frame_index % self.cfg.whiteboard_every.max(1) as u64 == 0;
+        let run_boards = self.frame_index.is_multiple_of(self.cfg.whiteboard_every.max(1) as u64);
         let (faces, segmenter, boards) = (&mut self.faces, &mut self.segmenter, &mut self.boards);
         let (mut found, mut background, mut board_rects) = (Vec::new(), None, None);
         let frame_ref: &Frame = frame;

@@ -80,7 +80,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         {
             v.push(d.as_secs_f64() * 1e3);
         }
-        if n % args.ssim_every == 0 {
+        if n.is_multiple_of(args.ssim_every) {
             if let Some(mask) = filter.last_background_mask() {
                 let covered: Vec<Rect> = regions.iter().map(|r| r.rect).collect();
                 let (i, o) = ssim_inside_outside(&original, &frame, mask, &covered);
