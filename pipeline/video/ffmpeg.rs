@@ -475,3 +475,118 @@ impl Drop for Encoder {
         }
     }
 }
+
+/// Frames buffered between ffmpeg and scrim in each direction. A 1080p I420 frame is 3 MB and a
+/// pipe holds 64 KB, so without these the decoder could not decode the next frame, nor the
+/// encoder take the last one, while scrim analyses: the three would run in turn, not side by side.
+const AHEAD: usize = 3;
+
+/// A [`Decoder`] on its own thread, decoding up to [`AHEAD`] frames ahead of the reader.
+pub struct DecodeAhead {
+    frames: std::sync::mpsc::Receiver<Result<Option<(Yuv420, i64)>>>,
+    ended: bool,
+}
+
+impl DecodeAhead {
+    pub fn new(mut decoder: Decoder) -> Self {
+        let (tx, frames) = std::sync::mpsc::sync_channel(AHEAD);
+        // not joined: when the reader goes away the next send fails and the thread ends,
+        // dropping the decoder (which stops ffmpeg)
+        std::thread::spawn(move || loop {
+            let next = decoder.next_frame();
+            let last = !matches!(next, Ok(Some(_)));
+            if tx.send(next).is_err() || last {
+                break;
+            }
+        });
+        DecodeAhead { frames, ended: false }
+    }
+
+    /// As [`Decoder::next_frame`].
+    pub fn next_frame(&mut self) -> Result<Option<(Yuv420, i64)>> {
+        if self.ended {
+            return Ok(None);
+        }
+        let next = self.frames.recv().unwrap_or_else(|_| {
+            Err(Error::new(
+                ErrorKind::BadInput,
+                "decoding failed: the decoder thread stopped",
+            ))
+        });
+        self.ended = !matches!(next, Ok(Some(_)));
+        next
+    }
+}
+
+/// An [`Encoder`] on its own thread, taking up to [`AHEAD`] frames before the writer waits.
+/// Dropped without [`EncodeBehind::finish`], it stops ffmpeg and removes the partial output
+/// before the drop returns (so a process that exits right after leaves nothing behind).
+pub struct EncodeBehind {
+    frames: Option<std::sync::mpsc::SyncSender<ToEncoder>>,
+    thread: Option<JoinHandle<Result<PathBuf>>>,
+}
+
+enum ToEncoder {
+    Frame(Yuv420, i64),
+    Finish,
+}
+
+impl EncodeBehind {
+    pub fn new(mut encoder: Encoder) -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
+        let thread = std::thread::spawn(move || {
+            for msg in rx {
+                match msg {
+                    ToEncoder::Frame(frame, pts_ms) => encoder.write(&frame, pts_ms)?,
+                    ToEncoder::Finish => return encoder.finish(),
+                }
+            }
+            // the writer went away without finishing: dropping the encoder removes the output
+            Err(Error::new(ErrorKind::Interrupted, "the recording was not finished"))
+        });
+        EncodeBehind {
+            frames: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Queues a frame; an error is the encoder's, from this frame or an earlier one.
+    pub fn write(&mut self, frame: Yuv420, pts_ms: i64) -> Result<()> {
+        let tx = self.frames.as_ref().expect("open until finish");
+        if tx.send(ToEncoder::Frame(frame, pts_ms)).is_err() {
+            return Err(self.join());
+        }
+        Ok(())
+    }
+
+    /// Waits for every queued frame to be encoded, then as [`Encoder::finish`].
+    pub fn finish(mut self) -> Result<PathBuf> {
+        let tx = self.frames.take().expect("open until finish");
+        if tx.send(ToEncoder::Finish).is_err() {
+            return Err(self.join());
+        }
+        drop(tx);
+        let thread = self.thread.take().expect("joined once");
+        thread
+            .join()
+            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Output, "the encoder thread panicked")))
+    }
+
+    /// The thread's error, once it has stopped.
+    fn join(&mut self) -> Error {
+        self.frames = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(Err(e))) => e,
+            _ => Error::new(ErrorKind::Output, "the encoder stopped"),
+        }
+    }
+}
+
+impl Drop for EncodeBehind {
+    fn drop(&mut self) {
+        self.frames = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

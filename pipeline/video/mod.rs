@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::camera::CameraFilter;
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::Frame;
+use crate::frame::{Frame, Rect};
 use crate::policy::Policy;
 use crate::redact::Redactor;
 use crate::report::preview;
@@ -73,8 +73,8 @@ impl VideoJob<'_> {
             return Err(Error::new(ErrorKind::Usage, "output would overwrite the input"));
         }
         let probe = ffmpeg::probe(self.input)?;
-        let mut decoder = ffmpeg::Decoder::open(self.input)?;
-        let mut encoder: Option<ffmpeg::Encoder> = None;
+        let mut decoder = ffmpeg::DecodeAhead::new(ffmpeg::Decoder::open(self.input)?);
+        let mut encoder: Option<ffmpeg::EncodeBehind> = None;
         let mut tracker = Tracker::default();
         let mut thumbs: Vec<Thumbnail> = Vec::new();
         let (mut frames, mut analysed_frames, mut analysed_px, mut total_px) = (0u64, 0u64, 0u64, 0u64);
@@ -83,6 +83,7 @@ impl VideoJob<'_> {
         let mut last_ms = 0i64;
         let mut times = report::Timings::default();
         let mut spare: Option<Frame> = None;
+        let mut mirror: Option<ScreenFrames> = None;
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 return Err(Error::new(ErrorKind::Interrupted, "interrupted: no output written"));
@@ -101,25 +102,30 @@ impl VideoJob<'_> {
             let Some((mut yuv, pts_ms)) = next else { break };
             let matrix = yuv::Matrix::for_height(yuv.height());
             let t = Instant::now();
-            let mut frame = match spare.take() {
-                Some(mut f) if (f.width(), f.height()) == (yuv.width(), yuv.height()) => {
+            let mut frame = match (&analysis, spare.take()) {
+                // a screen changes little from frame to frame: convert only what changed
+                (Analysis::Screen(_), _) => Decoded::Screen(match mirror.take() {
+                    Some(mut m) if m.fits(&yuv) => {
+                        m.update(&yuv, matrix);
+                        m
+                    }
+                    _ => ScreenFrames::new(&yuv, matrix),
+                }),
+                (Analysis::Camera(_), Some(mut f)) if (f.width(), f.height()) == (yuv.width(), yuv.height()) => {
                     yuv.to_rgba_into(matrix, &mut f);
-                    f
+                    Decoded::Camera(f)
                 }
-                _ => yuv.to_rgba(matrix),
+                (Analysis::Camera(_), _) => Decoded::Camera(yuv.to_rgba(matrix)),
             };
+            let convert_ms = ms(t.elapsed());
             times.convert += t.elapsed();
+            let (w, h) = frame.size();
             if encoder.is_none() {
-                size = (frame.width(), frame.height());
-                encoder = Some(ffmpeg::Encoder::create(
-                    Some(self.input),
-                    self.output,
-                    frame.width(),
-                    frame.height(),
-                    &self.encode,
-                )?);
+                size = (w, h);
+                let e = ffmpeg::Encoder::create(Some(self.input), self.output, w, h, &self.encode)?;
+                encoder = Some(ffmpeg::EncodeBehind::new(e));
             }
-            if (frame.width(), frame.height()) != size {
+            if (w, h) != size {
                 return Err(Error::new(
                     ErrorKind::BadInput,
                     "the video changes size mid-stream; scrim does not support that yet",
@@ -127,9 +133,9 @@ impl VideoJob<'_> {
                 .with_path(self.input));
             }
             let t = Instant::now();
-            let (regions, line) = match &mut analysis {
-                Analysis::Screen(analyzer) => {
-                    let (regions, work) = analyzer.analyse(&frame)?;
+            let (regions, line) = match (&mut analysis, &mut frame) {
+                (Analysis::Screen(analyzer), Decoded::Screen(screen)) => {
+                    let (regions, work) = analyzer.analyse(&screen.clean)?;
                     times.analyse += t.elapsed();
                     if !work.bands.is_empty() {
                         analysed_frames += 1;
@@ -138,13 +144,13 @@ impl VideoJob<'_> {
                     let regions = regions.to_vec();
                     let redactions = self.policy.redaction.redactions(&regions);
                     let t = Instant::now();
-                    redactor.apply(&mut frame, &redactions)?;
+                    redactor.apply(&mut screen.redacted, &redactions)?;
                     // only the redacted regions go back: everything else stays exactly as decoded
-                    let rects: Vec<_> = redactions.iter().map(|r| r.rect).collect();
-                    yuv.patch_from_rgba(&frame, &rects, matrix);
+                    screen.stale = redactions.iter().map(|r| r.rect).collect();
+                    yuv.patch_from_rgba(&screen.redacted, &screen.stale, matrix);
                     times.redact += t.elapsed();
                     let line = serde_json::json!({
-                        "frame": frames, "pts_ms": pts_ms, "bands": work.bands.len(),
+                        "frame": frames, "pts_ms": pts_ms, "convert_ms": convert_ms, "bands": work.bands.len(),
                         "analysed_px": work.analysed_pixels, "scroll_dy": work.scroll.map(|s| s.dy),
                         "compare_ms": ms(work.compare), "detect_ms": ms(work.times.detect),
                         "recognize_ms": ms(work.times.recognize), "classify_ms": ms(work.times.classify),
@@ -152,8 +158,8 @@ impl VideoJob<'_> {
                     });
                     (regions, line)
                 }
-                Analysis::Camera(camera) => {
-                    let regions = camera.process(&mut frame, redactor)?;
+                (Analysis::Camera(camera), Decoded::Camera(frame)) => {
+                    let regions = camera.process(frame, redactor)?;
                     let c = camera.times;
                     times.analyse += c.faces + c.segment + c.whiteboards;
                     times.redact += c.composite + c.redact;
@@ -161,10 +167,10 @@ impl VideoJob<'_> {
                     analysed_px += frame.bounds().area();
                     let t = Instant::now();
                     if camera.config().background.is_some() {
-                        yuv.fill_from_rgba(&frame, matrix);
+                        yuv.fill_from_rgba(frame, matrix);
                     } else {
                         let rects: Vec<_> = regions.iter().map(|r| r.rect).collect();
-                        yuv.patch_from_rgba(&frame, &rects, matrix);
+                        yuv.patch_from_rgba(frame, &rects, matrix);
                     }
                     // the write-back counts as redaction, as on the screen path
                     times.redact += t.elapsed();
@@ -176,17 +182,19 @@ impl VideoJob<'_> {
                     });
                     (regions, line)
                 }
+                _ => unreachable!("frames are decoded for the job's analysis"),
             };
-            total_px += frame.bounds().area();
+            let redacted = frame.redacted();
+            total_px += redacted.bounds().area();
             let started_tracks = tracker.update(frames, pts_ms, &regions);
             if !started_tracks.is_empty() && thumbs.len() < MAX_THUMBS {
-                thumbs.push(thumbnail(&frame, &regions, frames, pts_ms, started_tracks)?);
+                thumbs.push(thumbnail(redacted, &regions, frames, pts_ms, started_tracks)?);
             }
             let t = Instant::now();
             encoder
                 .as_mut()
                 .expect("created with the first frame")
-                .write(&yuv, pts_ms)?;
+                .write(yuv, pts_ms)?;
             times.encode += t.elapsed();
             if let Some(out) = self.stats.as_mut() {
                 writeln!(out, "{line}")
@@ -194,7 +202,10 @@ impl VideoJob<'_> {
             }
             last_ms = pts_ms;
             frames += 1;
-            spare = Some(frame);
+            match frame {
+                Decoded::Screen(s) => mirror = Some(s),
+                Decoded::Camera(f) => spare = Some(f),
+            }
             progress(Progress {
                 frame: frames,
                 frames_estimate: probe.frames_estimate.max(frames),
@@ -228,6 +239,64 @@ impl VideoJob<'_> {
             tracks,
             thumbnails: thumbs,
         })
+    }
+}
+
+/// A decoded frame as RGBA, in the form its analysis wants.
+enum Decoded {
+    Screen(ScreenFrames),
+    /// Redacted in place (a camera's pixels all change every frame, so nothing is kept).
+    Camera(Frame),
+}
+
+impl Decoded {
+    fn size(&self) -> (u32, u32) {
+        let f = self.redacted();
+        (f.width(), f.height())
+    }
+
+    fn redacted(&self) -> &Frame {
+        match self {
+            Decoded::Screen(s) => &s.redacted,
+            Decoded::Camera(f) => f,
+        }
+    }
+}
+
+/// A screen recording's frames as RGBA, kept in step with the decoder by converting only the
+/// rows whose YUV bytes changed: `clean` as decoded (what is analysed), `redacted` the same
+/// plus this frame's redactions, `stale` where the two differ.
+struct ScreenFrames {
+    prev: Vec<u8>,
+    clean: Frame,
+    redacted: Frame,
+    stale: Vec<Rect>,
+}
+
+impl ScreenFrames {
+    fn new(yuv: &yuv::Yuv420, m: yuv::Matrix) -> Self {
+        let clean = yuv.to_rgba(m);
+        ScreenFrames {
+            prev: yuv.data().to_vec(),
+            redacted: clean.clone(),
+            clean,
+            stale: Vec::new(),
+        }
+    }
+
+    fn fits(&self, yuv: &yuv::Yuv420) -> bool {
+        (self.clean.width(), self.clean.height()) == (yuv.width(), yuv.height())
+    }
+
+    fn update(&mut self, yuv: &yuv::Yuv420, m: yuv::Matrix) {
+        let w = self.clean.width();
+        for (r0, r1) in yuv.update_rgba(m, &mut self.prev, &mut self.clean) {
+            self.redacted.copy_rect_from(&self.clean, Rect::new(0, r0, w, r1 - r0));
+        }
+        // undo the last frame's redactions: redactors write inside their rects only
+        for r in self.stale.drain(..) {
+            self.redacted.copy_rect_from(&self.clean, r);
+        }
     }
 }
 
