@@ -62,10 +62,13 @@ pub enum Outcome {
 /// A frame leaving the gate, redacted and ready for a sink.
 pub struct Release {
     pub seq: u64,
-    pub frame: Frame,
+    /// Shared: a repeat of an unchanged frame under unchanged redactions is the same picture.
+    pub frame: Arc<Frame>,
     pub captured: Instant,
     pub released: Instant,
     pub outcome: Outcome,
+    /// It waited for its analysis (hold mode) before going out.
+    pub held: bool,
     /// Areas covered because they were unanalysed.
     pub covered: Vec<Rect>,
     pub regions: Vec<Region>,
@@ -90,12 +93,22 @@ pub struct GateStats {
     /// Set when the analyser died (panicked): everything that changes stays covered.
     pub failed: Option<String>,
     pub stalled: bool,
+    /// How long the most recent analyses took, from hand-over to result (ms; the last
+    /// [`RECENT_ANALYSES`]).
+    pub analysis_ms: Vec<f64>,
 }
+
+pub const RECENT_ANALYSES: usize = 1000;
 
 struct Pending {
     seq: u64,
-    frame: Frame,
+    /// Frames with the same `content` have the same pixels (a source repeating a static
+    /// screen hands the gate the same `Arc`): compared, and redacted, once.
+    content: u64,
+    frame: Arc<Frame>,
     captured: Instant,
+    /// It waited for analysis at least once.
+    held: bool,
 }
 
 struct Job {
@@ -116,7 +129,8 @@ struct Worker {
 /// screen [`Gate`] analyses changed bands on a worker; the camera gate
 /// ([`crate::camera::CameraGate`]) analyses every frame before releasing it.
 pub trait FrameGate {
-    fn push(&mut self, frame: Frame, captured: Instant);
+    /// `frame` may be the same `Arc` as an earlier push: the source saw no change.
+    fn push(&mut self, frame: Arc<Frame>, captured: Instant);
     fn pull(&mut self, now: Instant) -> Result<Pulled>;
     fn queued(&self) -> usize;
     fn stats(&self) -> &GateStats;
@@ -124,7 +138,7 @@ pub trait FrameGate {
 }
 
 impl FrameGate for Gate {
-    fn push(&mut self, frame: Frame, captured: Instant) {
+    fn push(&mut self, frame: Arc<Frame>, captured: Instant) {
         Gate::push(self, frame, captured)
     }
     fn pull(&mut self, now: Instant) -> Result<Pulled> {
@@ -177,9 +191,14 @@ pub struct Gate {
     /// Bumped whenever the scene changes (new size, analysis committed, scroll followed), so a
     /// comparison of a frame with the scene can be reused until then.
     scene_version: u64,
-    /// The last comparison: (frame seq, scene version, result). A static screen is compared
-    /// once per frame instead of once per push and pull.
+    /// The last comparison: (frame content, scene version, result). A static screen is
+    /// compared once, not once per frame, push and pull.
     memo: Option<(u64, u64, Changes)>,
+    /// The last frame pushed and its content number.
+    last_pushed: Option<(Arc<Frame>, u64)>,
+    /// The last frame released: its content, what was drawn on it, and the result, handed out
+    /// again while neither changes.
+    last_release: Option<(u64, Vec<Redaction>, Arc<Frame>)>,
     /// Fields redacted whole whatever they show (the address bar), from the current regions,
     /// when their style is irreversible.
     shields: Vec<Rect>,
@@ -202,16 +221,16 @@ fn changes_memo(
     memo: &mut Option<(u64, u64, Changes)>,
     version: u64,
     scene: &Scene,
-    seq: u64,
+    content: u64,
     frame: &Frame,
 ) -> Changes {
     if let Some((s, v, c)) = memo {
-        if *s == seq && *v == version {
+        if *s == content && *v == version {
             return c.clone();
         }
     }
     let c = scene.changes(frame);
-    *memo = Some((seq, version, c.clone()));
+    *memo = Some((content, version, c.clone()));
     c
 }
 
@@ -247,6 +266,8 @@ impl Gate {
             stats: GateStats::default(),
             scene_version: 0,
             memo: None,
+            last_pushed: None,
+            last_release: None,
             shields: Vec::new(),
         }
     }
@@ -264,7 +285,8 @@ impl Gate {
     }
 
     /// Queues a captured frame.
-    pub fn push(&mut self, frame: Frame, captured: Instant) {
+    pub fn push(&mut self, frame: impl Into<Arc<Frame>>, captured: Instant) {
+        let frame = frame.into();
         if !self.scene.as_ref().is_some_and(|s| s.fits(&frame)) {
             // a new size (window resized, source switched): nothing is known about it
             self.scene = Some(Scene::new(frame.width(), frame.height(), 0));
@@ -272,10 +294,17 @@ impl Gate {
             self.regions.clear();
             self.shields.clear();
         }
+        let content = match &self.last_pushed {
+            Some((last, content)) if Arc::ptr_eq(last, &frame) => *content,
+            _ => self.next_seq,
+        };
+        self.last_pushed = Some((frame.clone(), content));
         self.queue.push_back(Pending {
             seq: self.next_seq,
+            content,
             frame,
             captured,
+            held: false,
         });
         self.next_seq += 1;
         self.stats.pushed += 1;
@@ -287,10 +316,14 @@ impl Gate {
         loop {
             match self.worker.results.try_recv() {
                 Ok(result) => {
-                    let (_, frame, _) = self.worker.busy.take().expect("a result answers a job");
+                    let (started, frame, _) = self.worker.busy.take().expect("a result answers a job");
                     match result {
                         Ok(bands) => {
                             self.stats.analyses += 1;
+                            if self.stats.analysis_ms.len() >= RECENT_ANALYSES {
+                                self.stats.analysis_ms.remove(0);
+                            }
+                            self.stats.analysis_ms.push(started.elapsed().as_secs_f64() * 1e3);
                             if let Some(scene) = self.scene.as_mut().filter(|s| s.fits(&frame)) {
                                 for (band, lines) in bands {
                                     scene.commit(&frame, band, lines);
@@ -329,7 +362,7 @@ impl Gate {
         let (Some(scene), Some(newest)) = (self.scene.as_mut(), self.queue.back()) else {
             return;
         };
-        let changes = changes_memo(&mut self.memo, self.scene_version, scene, newest.seq, &newest.frame);
+        let changes = changes_memo(&mut self.memo, self.scene_version, scene, newest.content, &newest.frame);
         if changes.is_clean() {
             return;
         }
@@ -339,7 +372,7 @@ impl Gate {
                 self.scene_version += 1;
                 self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines());
                 self.shields = shields_of(&self.regions, &self.policy);
-                changes_memo(&mut self.memo, self.scene_version, scene, newest.seq, &newest.frame)
+                changes_memo(&mut self.memo, self.scene_version, scene, newest.content, &newest.frame)
             }
             None => changes,
         };
@@ -347,7 +380,7 @@ impl Gate {
         if bands.is_empty() {
             return;
         }
-        let frame = Arc::new(newest.frame.clone());
+        let frame = newest.frame.clone();
         if self
             .worker
             .jobs
@@ -373,7 +406,7 @@ impl Gate {
             let all = p.frame.bounds();
             return self.release(p, vec![all], now).map(Pulled::Released);
         };
-        let changes = changes_memo(&mut self.memo, self.scene_version, scene, head.seq, &head.frame);
+        let changes = changes_memo(&mut self.memo, self.scene_version, scene, head.content, &head.frame);
         // the address bar's fast path: typing in the omnibox changes only pixels that the
         // field's redaction covers whole, so the frame need not wait for the OCR to catch up
         let changes = if changes.is_clean() {
@@ -390,6 +423,9 @@ impl Gate {
             && self.stats.failed.is_none()
             && self.queue.len() <= self.cfg.max_queue;
         if waiting {
+            if let Some(head) = self.queue.front_mut() {
+                head.held = true;
+            }
             return Ok(Pulled::Held);
         }
         let covered = changes.dirty_rects();
@@ -398,11 +434,21 @@ impl Gate {
     }
 
     fn release(&mut self, p: Pending, covered: Vec<Rect>, now: Instant) -> Result<Release> {
-        let mut frame = p.frame;
         let mut redactions = self.policy.redaction.redactions(&self.regions);
         redactions.extend(covered.iter().map(|&rect| Redaction { rect, style: COVER }));
-        // the redactor failing must not let the frame out as it is
-        self.redactor.apply(&mut frame, &redactions)?;
+        let frame = match &self.last_release {
+            Some((content, drawn, out)) if *content == p.content && *drawn == redactions => out.clone(),
+            _ => {
+                self.last_release = None;
+                // a copy only if the source still holds the frame
+                let mut frame = Arc::unwrap_or_clone(p.frame);
+                // the redactor failing must not let the frame out as it is
+                self.redactor.apply(&mut frame, &redactions)?;
+                let frame = Arc::new(frame);
+                self.last_release = Some((p.content, redactions, frame.clone()));
+                frame
+            }
+        };
         let outcome = if covered.is_empty() {
             self.stats.released_clean += 1;
             Outcome::Clean
@@ -416,6 +462,7 @@ impl Gate {
             captured: p.captured,
             released: now,
             outcome,
+            held: p.held,
             covered,
             regions: self.regions.clone(),
         })

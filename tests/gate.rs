@@ -105,8 +105,9 @@ fn paint(f: &mut Frame, r: Rect, c: [u8; 4]) {
     }
 }
 
-/// Pushes `frames` at `interval`, pulling as a sink would; returns every release.
-fn run(g: &mut Gate, frames: Vec<Frame>, interval: Duration) -> Vec<Release> {
+/// Pushes `frames` at `interval`, pulling as a sink would; returns every release. A frame may
+/// be the same `Arc` as the one before it, as a source repeats an unchanged screen.
+fn run(g: &mut Gate, frames: Vec<impl Into<Arc<Frame>>>, interval: Duration) -> Vec<Release> {
     let mut out = Vec::new();
     let n = frames.len();
     for f in frames {
@@ -265,11 +266,17 @@ proptest! {
         let mode = if hold { Mode::Hold } else { Mode::Cover };
         let behaviour = if slow_ms < 5 { Behaviour::Instant } else { Behaviour::Slow(Duration::from_millis(slow_ms)) };
         let (mut g, _) = gate(mode, behaviour, budget_ms);
-        let mut frames = Vec::new();
+        let mut frames: Vec<Arc<Frame>> = Vec::new();
         let mut f = Frame::filled(160, 120, [240, 240, 240, 255]).unwrap();
         for (i, c) in changes.iter().enumerate() {
-            f = apply(&f, c, i as u8);
-            frames.push(f.clone());
+            match (c, frames.last()) {
+                // an unchanged screen: the source hands over the same picture again
+                (Change::Same, Some(last)) => frames.push(last.clone()),
+                _ => {
+                    f = apply(&f, c, i as u8);
+                    frames.push(Arc::new(f.clone()));
+                }
+            }
         }
         let out = run(&mut g, frames, Duration::from_millis(3));
         for r in &out {

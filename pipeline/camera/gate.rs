@@ -4,6 +4,7 @@
 //! camera frame never leaves unanalysed.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::CameraFilter;
@@ -33,10 +34,11 @@ impl CameraGate {
 }
 
 impl FrameGate for CameraGate {
-    fn push(&mut self, frame: Frame, captured: Instant) {
+    fn push(&mut self, frame: Arc<Frame>, captured: Instant) {
         self.stats.pushed += 1;
         self.seq += 1;
-        let mut out = frame;
+        // a camera source hands over each frame once: no copy here
+        let mut out = Arc::unwrap_or_clone(frame);
         // a panicking model must not take the stream down with it: the frame is covered instead
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.filter.process(&mut out, self.redactor.as_mut())
@@ -72,10 +74,11 @@ impl FrameGate for CameraGate {
         };
         self.ready.push_back(Release {
             seq: self.seq,
-            frame: out,
+            frame: Arc::new(out),
             captured,
             released: Instant::now(),
             outcome,
+            held: false,
             covered,
             regions,
         });

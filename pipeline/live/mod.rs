@@ -9,6 +9,7 @@ pub mod window;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -63,6 +64,8 @@ pub struct FrameStat {
     pub released_ms: f64,
     pub latency_ms: f64,
     pub outcome: Outcome,
+    /// It waited for its analysis before going out.
+    pub held: bool,
     pub covered_boxes: usize,
     pub regions: usize,
     pub sink_ms: f64,
@@ -142,7 +145,7 @@ pub fn run(
                         // never the last good frame: a placeholder, and keep trying
                         st.source_lost = Some(e.to_string());
                         let (w, h) = if size.0 > 0 { size } else { (1280, 720) };
-                        gate.push(placeholder(w, h, "lost"), now);
+                        gate.push(Arc::new(placeholder(w, h, "lost")), now);
                         captured += 1;
                     }
                 }
@@ -203,6 +206,7 @@ fn emit(
             released_ms: ms(r.released),
             latency_ms: latency,
             outcome: r.outcome,
+            held: r.held,
             covered_boxes: r.covered.len(),
             regions: r.regions.len(),
             sink_ms,

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::Frame;
@@ -14,12 +15,15 @@ pub trait Source: Send {
     fn describe(&self) -> String;
     /// The next frame. `Ok(None)`: the source ended normally (end of file or stream).
     /// `Err`: the source vanished or broke (the pipeline shows a placeholder, never an old frame).
-    fn next_frame(&mut self) -> Result<Option<Frame>>;
+    ///
+    /// A source that sees no change may return the same `Arc` as last time: the gate then
+    /// neither compares nor redacts the frame again.
+    fn next_frame(&mut self) -> Result<Option<Arc<Frame>>>;
 }
 
 /// One image, returned for every frame.
 pub struct StillSource {
-    frame: Frame,
+    frame: Arc<Frame>,
     name: String,
     frames_left: Option<u64>,
 }
@@ -27,7 +31,7 @@ pub struct StillSource {
 impl StillSource {
     pub fn open(path: &Path, frames: Option<u64>) -> Result<Self> {
         Ok(StillSource {
-            frame: imageio::load(path)?,
+            frame: Arc::new(imageio::load(path)?),
             name: path.display().to_string(),
             frames_left: frames,
         })
@@ -38,7 +42,7 @@ impl Source for StillSource {
     fn describe(&self) -> String {
         format!("still image {}", self.name)
     }
-    fn next_frame(&mut self) -> Result<Option<Frame>> {
+    fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
         if let Some(n) = self.frames_left.as_mut() {
             if *n == 0 {
                 return Ok(None);
@@ -49,21 +53,22 @@ impl Source for StillSource {
     }
 }
 
-/// I420 -> RGBA for a capture stream, skipping the conversion when a frame's bytes equal the
-/// previous one's (a static screen: comparing 3 MB costs a fraction of converting 8 MB).
+/// I420 -> RGBA for a capture stream. When a frame's bytes equal the previous one's (a static
+/// screen) the previous picture is handed out again, shared: comparing 3 MB costs a fraction
+/// of converting and copying 8 MB, and the gate skips a picture it has already seen.
 #[derive(Default)]
 struct Converter {
-    last: Option<(Yuv420, Frame)>,
+    last: Option<(Yuv420, Arc<Frame>)>,
 }
 
 impl Converter {
-    fn convert(&mut self, yuv: Yuv420) -> Frame {
+    fn convert(&mut self, yuv: Yuv420) -> Arc<Frame> {
         if let Some((prev, rgba)) = &self.last {
             if prev.width() == yuv.width() && prev.height() == yuv.height() && prev.data() == yuv.data() {
                 return rgba.clone();
             }
         }
-        let rgba = yuv.to_rgba(Matrix::for_height(yuv.height()));
+        let rgba = Arc::new(yuv.to_rgba(Matrix::for_height(yuv.height())));
         self.last = Some((yuv, rgba.clone()));
         rgba
     }
@@ -91,7 +96,7 @@ impl Source for FileSource {
     fn describe(&self) -> String {
         format!("file {}", self.name)
     }
-    fn next_frame(&mut self) -> Result<Option<Frame>> {
+    fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
         Ok(self.decoder.next_frame()?.map(|(yuv, _)| self.converter.convert(yuv)))
     }
 }
@@ -134,7 +139,7 @@ impl Source for ScreenSource {
     fn describe(&self) -> String {
         self.name.clone()
     }
-    fn next_frame(&mut self) -> Result<Option<Frame>> {
+    fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
         match self.decoder.next_frame() {
             // the grabber never ends on its own: an end is the display going away
             Ok(None) => Err(Error::new(
@@ -182,10 +187,10 @@ impl Source for CameraSource {
     fn describe(&self) -> String {
         self.name.clone()
     }
-    fn next_frame(&mut self) -> Result<Option<Frame>> {
+    fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
         match self.decoder.next_frame() {
             Ok(None) => Err(Error::new(ErrorKind::BadInput, "the camera stopped (unplugged?)")),
-            Ok(Some((yuv, _))) => Ok(Some(yuv.to_rgba(Matrix::for_height(yuv.height())))),
+            Ok(Some((yuv, _))) => Ok(Some(Arc::new(yuv.to_rgba(Matrix::for_height(yuv.height()))))),
             Err(e) => Err(e),
         }
     }
@@ -234,7 +239,7 @@ impl<R: Read + Send> Source for Y4mSource<R> {
     fn describe(&self) -> String {
         format!("Y4M stream {}x{}", self.width, self.height)
     }
-    fn next_frame(&mut self) -> Result<Option<Frame>> {
+    fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
         let mut line = Vec::new();
         let n = self
             .r
@@ -254,7 +259,7 @@ impl<R: Read + Send> Source for Y4mSource<R> {
             .read_exact(&mut data)
             .map_err(|_| Error::new(ErrorKind::BadInput, "Y4M stream ended inside a frame"))?;
         let yuv = Yuv420::new(self.width, self.height, data)?;
-        Ok(Some(yuv.to_rgba(Matrix::for_height(self.height))))
+        Ok(Some(Arc::new(yuv.to_rgba(Matrix::for_height(self.height)))))
     }
 }
 
