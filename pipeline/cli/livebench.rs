@@ -30,6 +30,24 @@ pub struct Args {
     /// Also write the results as JSON
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// What happened when in the recording, to report time to safe per kind of change: a JSON
+    /// list of {"label": "typing", "from_ms": 3000, "to_ms": 8000} (times from the first
+    /// frame; `benches/record-browser.sh` writes one beside its recording)
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+}
+
+#[derive(serde::Deserialize)]
+struct Event {
+    label: String,
+    from_ms: f64,
+    to_ms: f64,
+}
+
+fn read_events(path: &std::path::Path) -> Result<Vec<Event>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(ErrorKind::BadInput, format!("cannot read events: {e}")).with_path(path))?;
+    serde_json::from_str(&text).map_err(|e| Error::new(ErrorKind::BadInput, format!("events: {e}")).with_path(path))
 }
 
 /// Discards frames (the measurement is of scrim, not of a consumer).
@@ -96,27 +114,58 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     let mut lat: Vec<f64> = rows.iter().filter_map(|r| r["latency_ms"].as_f64()).collect();
     lat.sort_by(f64::total_cmp);
     let covered = rows.iter().filter(|r| r["outcome"] == "covered").count();
-    // time to safe: from the capture of the first covered frame of a run of covered frames to
-    // the release of the next clean frame (the new content shown, analysed)
-    let mut to_safe = Vec::new();
+    // time to safe: from the capture of the first frame of a change that had to wait or was
+    // covered, to the release of the next clean frame (the new content shown, analysed)
+    let mut episodes: Vec<(f64, f64)> = Vec::new();
     let mut start: Option<f64> = None;
     for r in &rows {
-        let c = r["captured_ms"].as_f64().unwrap_or(0.0);
-        if r["outcome"] == "covered" {
-            start.get_or_insert(c);
-        } else if let Some(s) = start.take() {
-            to_safe.push(r["released_ms"].as_f64().unwrap_or(0.0) - s);
+        let covered = r["outcome"] == "covered";
+        if covered || r["held"] == true {
+            start.get_or_insert(r["captured_ms"].as_f64().unwrap_or(0.0));
+        }
+        if !covered {
+            if let Some(s) = start.take() {
+                episodes.push((s, r["released_ms"].as_f64().unwrap_or(0.0) - s));
+            }
         }
     }
+    let events = match &args.events {
+        Some(p) => read_events(p)?,
+        None => Vec::new(),
+    };
+    let label_of = |t: f64| {
+        events
+            .iter()
+            .find(|e| e.from_ms <= t && t < e.to_ms)
+            .map_or("other", |e| e.label.as_str())
+    };
+    let mut by_label: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    for &(s, d) in &episodes {
+        by_label.entry("all").or_default().push(d);
+        if !events.is_empty() {
+            by_label.entry(label_of(s)).or_default().push(d);
+        }
+    }
+    let summary = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        serde_json::json!({"n": v.len(), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95), "max": v.last().copied().unwrap_or(0.0)})
+    };
+    let safe: serde_json::Map<String, serde_json::Value> =
+        by_label.iter_mut().map(|(k, v)| (k.to_string(), summary(v))).collect();
+    let mut to_safe: Vec<f64> = episodes.iter().map(|e| e.1).collect();
     to_safe.sort_by(f64::total_cmp);
     let n = rows.len();
+    let mut analysis = gate.stats().analysis_ms.clone();
+    analysis.sort_by(f64::total_cmp);
     let report = serde_json::json!({
+        "analysis_ms": {"n": analysis.len(), "p50": percentile(&analysis, 0.5), "p95": percentile(&analysis, 0.95), "max": analysis.last().copied().unwrap_or(0.0)},
         "recording": args.recording, "fps": fps, "mode": args.mode, "max_latency_ms": args.max_latency,
         "frames": n, "clean": n - covered, "covered": covered,
         "latency_ms": {"p50": percentile(&lat, 0.5), "p95": percentile(&lat, 0.95), "p99": percentile(&lat, 0.99)},
         "cpu_ms_per_frame": cpu * 1e3 / n as f64,
         "cpu_ms_per_frame_second_half": steady,
-        "time_to_safe_ms": {"n": to_safe.len(), "p50": percentile(&to_safe, 0.5), "max": to_safe.last().copied().unwrap_or(0.0)},
+        "time_to_safe_ms": safe,
+        "episodes": episodes.iter().map(|(s, d)| serde_json::json!({"start_ms": s, "to_safe_ms": d, "event": label_of(*s)})).collect::<Vec<_>>(),
         "backend": gate.backend(),
     });
     println!(
@@ -135,6 +184,24 @@ second half of the run {}); time to safe after a change: {} episodes, p50 {:.0} 
         percentile(&to_safe, 0.5),
         to_safe.last().copied().unwrap_or(0.0)
     );
+    println!(
+        "  analyses: {}, p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms (hand-over to result)",
+        analysis.len(),
+        percentile(&analysis, 0.5),
+        percentile(&analysis, 0.95),
+        analysis.last().copied().unwrap_or(0.0)
+    );
+    for (label, v) in &by_label {
+        if *label != "all" {
+            println!(
+                "  time to safe, {label}: {} episodes, p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
+                v.len(),
+                percentile(v, 0.5),
+                percentile(v, 0.95),
+                v.last().copied().unwrap_or(0.0)
+            );
+        }
+    }
     if let Some(p) = &args.json {
         scrim::imageio::write_atomic(p, serde_json::to_string_pretty(&report).expect("json").as_bytes())?;
     }
