@@ -7,15 +7,19 @@ CARGO ?= cargo
 # ffmpeg: decodes and encodes recordings (scrim redact clip.mp4, scrim live);
 # xvfb openbox chromium xdotool: the live end-to-end test shares a real Chromium's screen;
 # pipewire, wireplumber, dbus, gstreamer: the virtual camera sink and its test
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng python3-pip python3-venv ca-certificates mesa-vulkan-drivers ffmpeg \
-  xvfb openbox chromium xdotool dbus pipewire pipewire-bin wireplumber gstreamer1.0-pipewire \
-  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+# BUILD_PACKAGES: what the crates link or generate bindings against: xcap (screen and window
+# capture: xcb, and its Wayland/PipeWire backends), nokhwa (webcam: V4L2 bindings via libclang)
+BUILD_PACKAGES := pkg-config libclang-dev libxcb1-dev libxcb-randr0-dev libwayland-dev libpipewire-0.3-dev \
+  libgbm-dev libegl-dev
+APT_PACKAGES := $(BUILD_PACKAGES) tesseract-ocr tesseract-ocr-eng python3-pip python3-venv ca-certificates \
+  mesa-vulkan-drivers ffmpeg xvfb openbox chromium xdotool dbus pipewire pipewire-bin wireplumber \
+  gstreamer1.0-pipewire gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: example test deps models lint bench
+.PHONY: example test deps build-deps models lint bench
 
 ## example: redact the bundled screenshot into out/ (redacted image, preview, report)
-example: models
+example: build-deps models
 	$(CARGO) build --release
 	mkdir -p out
 	./target/release/scrim redact assets/examples/intranet-dashboard.png \
@@ -34,11 +38,14 @@ lint:
 	$(CARGO) clippy --all-targets -- -D warnings
 
 ## bench: still-pipeline latency per stage (p50/p95/p99) and the criterion benches
-bench: models
+bench: build-deps models
 	$(CARGO) build --release
 	mkdir -p out
 	./target/release/scrim bench --json out/bench.json --chart out/bench.png
 	$(CARGO) bench
+
+build-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BUILD_PACKAGES) python3-pip python3-venv ca-certificates ffmpeg"
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

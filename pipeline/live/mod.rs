@@ -2,9 +2,11 @@
 //! [`Gate`], and what the gate releases goes to a [`sink::Sink`]. Per-frame timing is kept for
 //! the status line and `--stats`.
 
+pub mod capture;
 pub mod sink;
 pub mod source;
 pub mod v4l2;
+pub mod webcam;
 pub mod window;
 
 use std::io::Write;

@@ -11,6 +11,9 @@ use crate::imageio;
 use crate::video::ffmpeg::Decoder;
 use crate::video::yuv::{i420_len, Matrix, Yuv420};
 
+use super::capture::{Target, XcapSource};
+use super::webcam::WebcamSource;
+
 pub trait Source: Send {
     fn describe(&self) -> String;
     /// The next frame. `Ok(None)`: the source ended normally (end of file or stream).
@@ -101,7 +104,8 @@ impl Source for FileSource {
     }
 }
 
-/// The X11 screen (or a region of it), grabbed by ffmpeg's x11grab at the pipeline's rate.
+/// The X11 screen (or a region of it), grabbed by ffmpeg's x11grab at the pipeline's rate
+/// (`--source x11grab`): MIT-SHM, so cheaper than xcap's GetImage on large screens.
 pub struct ScreenSource {
     decoder: Decoder,
     name: String,
@@ -147,50 +151,6 @@ impl Source for ScreenSource {
                 "the screen capture ended (display gone?)",
             )),
             Ok(Some((yuv, _))) => Ok(Some(self.converter.convert(yuv))),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// A webcam through ffmpeg's V4L2 input (`/dev/videoN`). A camera that is unplugged ends the
-/// stream: reported as an error, so the pipeline shows its placeholder.
-pub struct CameraSource {
-    decoder: Decoder,
-    name: String,
-}
-
-impl CameraSource {
-    pub fn open(index: u32, fps: u32) -> Result<Self> {
-        let dev = format!("/dev/video{index}");
-        if !Path::new(&dev).exists() {
-            return Err(Error::new(
-                ErrorKind::BadInput,
-                format!("no camera at {dev} (is it plugged in? `ls /dev/video*` lists cameras)"),
-            ));
-        }
-        let args: Vec<String> = vec![
-            "-f".into(),
-            "v4l2".into(),
-            "-framerate".into(),
-            fps.to_string(),
-            "-i".into(),
-            dev.clone(),
-        ];
-        Ok(CameraSource {
-            decoder: Decoder::spawn(&args)?,
-            name: format!("camera {dev}"),
-        })
-    }
-}
-
-impl Source for CameraSource {
-    fn describe(&self) -> String {
-        self.name.clone()
-    }
-    fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
-        match self.decoder.next_frame() {
-            Ok(None) => Err(Error::new(ErrorKind::BadInput, "the camera stopped (unplugged?)")),
-            Ok(Some((yuv, _))) => Ok(Some(Arc::new(yuv.to_rgba(Matrix::for_height(yuv.height()))))),
             Err(e) => Err(e),
         }
     }
@@ -283,27 +243,41 @@ pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn S
         };
     }
     if let Some(r) = spec.strip_prefix("region:") {
-        let region = parse_region(r).ok_or_else(|| usage(format!("--source {spec}: expected region:X,Y,W,H")))?;
+        let (x, y, w, h) = parse_region(r).ok_or_else(|| usage(format!("--source {spec}: expected region:X,Y,W,H")))?;
+        return Ok(Box::new(XcapSource::open(Target::Region(x, y, w, h))?));
+    }
+    if let Some(name) = spec.strip_prefix("window:") {
+        if name.trim().is_empty() {
+            return Err(usage(format!(
+                "--source {spec}: expected window:TITLE (part of its title, or its application)"
+            )));
+        }
+        return Ok(Box::new(XcapSource::open(Target::Window(name.to_string()))?));
+    }
+    if let Some(r) = spec.strip_prefix("x11grab:") {
+        let region = parse_region(r).ok_or_else(|| usage(format!("--source {spec}: expected x11grab:X,Y,W,H")))?;
         return Ok(Box::new(ScreenSource::open(Some(region), fps)?));
     }
+    let index = |s: &str, what: &str| {
+        s.parse::<u32>()
+            .map_err(|_| usage(format!("--source {spec}: expected {what}")))
+    };
     match spec {
         "stdin" => Ok(Box::new(Y4mSource::new(std::io::stdin())?)),
-        "screen" => Ok(Box::new(ScreenSource::open(None, fps)?)),
-        "camera" => Ok(Box::new(CameraSource::open(0, fps)?)),
-        s if s.starts_with("camera:") => {
-            let n = s["camera:".len()..].parse::<u32>().map_err(|_| {
-                usage(format!(
-                    "--source {s}: expected camera or camera:N (N as in /dev/videoN)"
-                ))
-            })?;
-            Ok(Box::new(CameraSource::open(n, fps)?))
+        "screen" => Ok(Box::new(XcapSource::open(Target::Monitor(None))?)),
+        "x11grab" => Ok(Box::new(ScreenSource::open(None, fps)?)),
+        "camera" => Ok(Box::new(WebcamSource::open(0, fps)?)),
+        s if s.starts_with("screen:") => {
+            let n = index(&s["screen:".len()..], "screen or screen:N (N counts monitors from 0)")?;
+            Ok(Box::new(XcapSource::open(Target::Monitor(Some(n as usize)))?))
         }
-        s if s.starts_with("window:") => Err(usage(format!(
-            "--source {s}: window capture is not in this build yet (see README, \"Not yet\"); \
-use screen, region:X,Y,W,H, file:PATH or stdin"
-        ))),
+        s if s.starts_with("camera:") => {
+            let n = index(&s["camera:".len()..], "camera or camera:N (N as in /dev/videoN)")?;
+            Ok(Box::new(WebcamSource::open(n, fps)?))
+        }
         s => Err(usage(format!(
-            "--source {s}: expected file:PATH, stdin, screen, window:NAME, region:X,Y,W,H or camera[:N]"
+            "--source {s}: expected file:PATH, stdin, screen[:N], window:TITLE, region:X,Y,W,H, \
+x11grab[:X,Y,W,H] or camera[:N]"
         ))),
     }
 }
