@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -15,25 +14,7 @@ use std::time::{Duration, Instant};
 const TITLE: &str = "scrim-capture-source";
 
 fn desktop(procs: &mut common::Procs) -> String {
-    let mut x = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "2048x1200x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb (make deps)");
-    let mut line = String::new();
-    BufReader::new(x.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    procs.0.push(x);
-    let display = format!(":{}", line.trim());
+    let display = common::xvfb(procs, "2048x1200x24");
     // xcap lists windows through EWMH (_NET_CLIENT_LIST_STACKING): a window manager is needed
     procs.0.push(
         Command::new("openbox")

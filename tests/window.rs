@@ -9,35 +9,15 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 const TITLE: &str = "scrim-test";
 
-/// An Xvfb with a free display number, big enough for the 1920x1080 fixture. `-noreset`: by
-/// default the server resets when its last client leaves, and refuses the next one meanwhile.
+/// An Xvfb big enough for the 1920x1080 fixture.
 fn xvfb(procs: &mut common::Procs) -> String {
-    let mut x = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "2048x1200x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb (make deps)");
-    let mut line = String::new();
-    BufReader::new(x.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    procs.0.push(x);
-    format!(":{}", line.trim())
+    common::xvfb(procs, "2048x1200x24")
 }
 
 fn scrim(display: &str, frames: u32, dir: &Path, name: &str) -> Child {

@@ -119,3 +119,22 @@ pub fn ffmpeg(args: &[&str]) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// An Xvfb on a free display number (it tells us which on a pipe), killed with `procs`; returns
+/// the `DISPLAY`. `-noreset`: by default the server resets when its last client leaves, and
+/// refuses the next one meanwhile.
+pub fn xvfb(procs: &mut Procs, size: &str) -> String {
+    use std::io::BufRead;
+    let mut x = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", size, "-nolisten", "tcp", "-noreset"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("Xvfb (make deps)");
+    let mut line = String::new();
+    std::io::BufReader::new(x.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .expect("Xvfb says its display");
+    procs.0.push(x);
+    format!(":{}", line.trim())
+}
