@@ -1,6 +1,7 @@
-//! ffmpeg and ffprobe as subprocesses: decoding to, and encoding from, timestamped raw RGBA
-//! frames over pipes. Chosen over libav bindings: the Debian ffmpeg runs as is, a crash in a
-//! codec cannot take scrim down, and decoding, redaction and encoding run on different cores.
+//! ffmpeg and ffprobe as subprocesses: decoding to, and encoding from, timestamped I420 frames
+//! (in Matroska) over pipes. Chosen over libav bindings: the Debian ffmpeg runs as is, a crash
+//! in a codec cannot take scrim down, and decoding, redaction and encoding run on different
+//! cores ([`DecodeAhead`] and [`EncodeBehind`] keep a few frames buffered so they overlap).
 
 use std::io::{BufReader, BufWriter, Read};
 use std::path::{Path, PathBuf};
