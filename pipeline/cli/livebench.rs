@@ -37,6 +37,34 @@ pub struct Args {
     events: Option<PathBuf>,
 }
 
+/// How a set of durations (ms) spreads, as the report and the summary lines give it.
+#[derive(Clone, Copy, serde::Serialize)]
+struct Spread {
+    n: usize,
+    p50: f64,
+    p95: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(mut v: Vec<f64>) -> Spread {
+        v.sort_by(f64::total_cmp);
+        Spread {
+            n: v.len(),
+            p50: percentile(&v, 0.5),
+            p95: percentile(&v, 0.95),
+            max: v.last().copied().unwrap_or(0.0),
+        }
+    }
+
+    fn line(&self, what: &str) -> String {
+        format!(
+            "{} {what}, p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
+            self.n, self.p50, self.p95, self.max
+        )
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct Event {
     label: String,
@@ -146,19 +174,13 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
             by_label.entry(label_of(s)).or_default().push(d);
         }
     }
-    let summary = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        serde_json::json!({"n": v.len(), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95), "max": v.last().copied().unwrap_or(0.0)})
-    };
-    let safe: serde_json::Map<String, serde_json::Value> =
-        by_label.iter_mut().map(|(k, v)| (k.to_string(), summary(v))).collect();
-    let mut to_safe: Vec<f64> = episodes.iter().map(|e| e.1).collect();
-    to_safe.sort_by(f64::total_cmp);
+    let safe: std::collections::BTreeMap<&str, Spread> =
+        by_label.into_iter().map(|(k, v)| (k, Spread::of(v))).collect();
+    let all = safe.get("all").copied().unwrap_or_else(|| Spread::of(Vec::new()));
     let n = rows.len();
-    let mut analysis = gate.stats().analysis_ms.clone();
-    analysis.sort_by(f64::total_cmp);
+    let analysis = Spread::of(gate.stats().analysis_ms.clone());
     let report = serde_json::json!({
-        "analysis_ms": {"n": analysis.len(), "p50": percentile(&analysis, 0.5), "p95": percentile(&analysis, 0.95), "max": analysis.last().copied().unwrap_or(0.0)},
+        "analysis_ms": analysis,
         "recording": args.recording, "fps": fps, "mode": args.mode, "max_latency_ms": args.max_latency,
         "frames": n, "clean": n - covered, "covered": covered,
         "latency_ms": {"p50": percentile(&lat, 0.5), "p95": percentile(&lat, 0.95), "p99": percentile(&lat, 0.99)},
@@ -180,27 +202,13 @@ second half of the run {}); time to safe after a change: {} episodes, p50 {:.0} 
         n - covered,
         cpu * 1e3 / n as f64,
         steady.map_or("n/a".to_string(), |c| format!("{c:.2} ms")),
-        to_safe.len(),
-        percentile(&to_safe, 0.5),
-        to_safe.last().copied().unwrap_or(0.0)
+        all.n,
+        all.p50,
+        all.max
     );
-    println!(
-        "  analyses: {}, p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms (hand-over to result)",
-        analysis.len(),
-        percentile(&analysis, 0.5),
-        percentile(&analysis, 0.95),
-        analysis.last().copied().unwrap_or(0.0)
-    );
-    for (label, v) in &by_label {
-        if *label != "all" {
-            println!(
-                "  time to safe, {label}: {} episodes, p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
-                v.len(),
-                percentile(v, 0.5),
-                percentile(v, 0.95),
-                v.last().copied().unwrap_or(0.0)
-            );
-        }
+    println!("  {} (hand-over to result)", analysis.line("analyses"));
+    for (label, v) in safe.iter().filter(|(l, _)| **l != "all") {
+        println!("  time to safe, {label}: {}", v.line("episodes"));
     }
     if let Some(p) = &args.json {
         scrim::imageio::write_atomic(p, serde_json::to_string_pretty(&report).expect("json").as_bytes())?;
