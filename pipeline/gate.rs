@@ -12,7 +12,7 @@
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -95,7 +95,7 @@ pub struct GateStats {
     pub stalled: bool,
     /// How long the most recent analyses took, from hand-over to result (ms; the last
     /// [`RECENT_ANALYSES`]).
-    pub analysis_ms: Vec<f64>,
+    pub analysis_ms: VecDeque<f64>,
 }
 
 pub const RECENT_ANALYSES: usize = 1000;
@@ -194,8 +194,9 @@ pub struct Gate {
     /// The last comparison: (frame content, scene version, result). A static screen is
     /// compared once, not once per frame, push and pull.
     memo: Option<(u64, u64, Changes)>,
-    /// The last frame pushed and its content number.
-    last_pushed: Option<(Arc<Frame>, u64)>,
+    /// The last frame pushed and its content number. Weak: the gate's own bookkeeping must not
+    /// keep a frame shared (a frame only the queue holds is redacted without a copy).
+    last_pushed: Option<(Weak<Frame>, u64)>,
     /// The last frame released: its content, what was drawn on it, and the result, handed out
     /// again while neither changes.
     last_release: Option<(u64, Vec<Redaction>, Arc<Frame>)>,
@@ -295,10 +296,10 @@ impl Gate {
             self.shields.clear();
         }
         let content = match &self.last_pushed {
-            Some((last, content)) if Arc::ptr_eq(last, &frame) => *content,
+            Some((last, content)) if std::ptr::eq(last.as_ptr(), Arc::as_ptr(&frame)) => *content,
             _ => self.next_seq,
         };
-        self.last_pushed = Some((frame.clone(), content));
+        self.last_pushed = Some((Arc::downgrade(&frame), content));
         self.queue.push_back(Pending {
             seq: self.next_seq,
             content,
@@ -321,9 +322,9 @@ impl Gate {
                         Ok(bands) => {
                             self.stats.analyses += 1;
                             if self.stats.analysis_ms.len() >= RECENT_ANALYSES {
-                                self.stats.analysis_ms.remove(0);
+                                self.stats.analysis_ms.pop_front();
                             }
-                            self.stats.analysis_ms.push(started.elapsed().as_secs_f64() * 1e3);
+                            self.stats.analysis_ms.push_back(started.elapsed().as_secs_f64() * 1e3);
                             if let Some(scene) = self.scene.as_mut().filter(|s| s.fits(&frame)) {
                                 for (band, lines) in bands {
                                     scene.commit(&frame, band, lines);
@@ -440,7 +441,7 @@ impl Gate {
             Some((content, drawn, out)) if *content == p.content && *drawn == redactions => out.clone(),
             _ => {
                 self.last_release = None;
-                // a copy only if the source still holds the frame
+                // a copy only if someone else (the source, a queued repeat) still holds it
                 let mut frame = Arc::unwrap_or_clone(p.frame);
                 // the redactor failing must not let the frame out as it is
                 self.redactor.apply(&mut frame, &redactions)?;

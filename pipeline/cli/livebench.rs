@@ -178,7 +178,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         by_label.into_iter().map(|(k, v)| (k, Spread::of(v))).collect();
     let all = safe.get("all").copied().unwrap_or_else(|| Spread::of(Vec::new()));
     let n = rows.len();
-    let analysis = Spread::of(gate.stats().analysis_ms.clone());
+    let analysis = Spread::of(gate.stats().analysis_ms.iter().copied().collect());
     let report = serde_json::json!({
         "analysis_ms": analysis,
         "recording": args.recording, "fps": fps, "mode": args.mode, "max_latency_ms": args.max_latency,

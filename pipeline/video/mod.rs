@@ -117,8 +117,9 @@ impl VideoJob<'_> {
                 }
                 (Analysis::Camera(_), _) => Decoded::Camera(yuv.to_rgba(matrix)),
             };
-            let convert_ms = ms(t.elapsed());
-            times.convert += t.elapsed();
+            let convert = t.elapsed();
+            times.convert += convert;
+            let convert_ms = ms(convert);
             let (w, h) = frame.size();
             if encoder.is_none() {
                 size = (w, h);
