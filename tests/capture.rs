@@ -28,7 +28,7 @@ fn desktop(procs: &mut common::Procs) -> String {
     display
 }
 
-fn live(display: &str, args: &[&str]) -> Output {
+fn live<S: AsRef<std::ffi::OsStr>>(display: &str, args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scrim"))
         .env("DISPLAY", display)
         .arg("live")
@@ -36,6 +36,15 @@ fn live(display: &str, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap()
+}
+
+/// `scrim live` arguments recording `frames` frames of `source` at 5 fps into `out`.
+fn record(source: &str, frames: u32, out: &Path) -> Vec<String> {
+    ["--source", source, "--fps", "5", "--frames", &frames.to_string()]
+        .map(String::from)
+        .into_iter()
+        .chain(["--sink".to_string(), format!("file:{}", out.display())])
+        .collect()
 }
 
 fn frames_of(video: &Path, dir: &Path) -> Vec<std::path::PathBuf> {
@@ -84,19 +93,7 @@ fn a_window_is_captured_by_title_and_its_closing_shows_a_placeholder() {
     // let the first scrim settle (its page analysed), then capture its window by title
     std::thread::sleep(Duration::from_secs(8));
     let out = dir.path().join("window.mkv");
-    let o = live(
-        &display,
-        &[
-            "--source",
-            &format!("window:{TITLE}"),
-            "--fps",
-            "5",
-            "--frames",
-            "40",
-            "--sink",
-            &format!("file:{}", out.display()),
-        ],
-    );
+    let o = live(&display, &record(&format!("window:{TITLE}"), 40, &out));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(stderr.contains("(xcap)"), "{stderr}");
@@ -123,28 +120,46 @@ fn a_window_is_captured_by_title_and_its_closing_shows_a_placeholder() {
 
     // the window closes while it is captured: placeholders, not a stale frame, not a stop
     let out = dir.path().join("gone.mkv");
-    let capture = Command::new(env!("CARGO_BIN_EXE_scrim"))
+    let mut capture = Command::new(env!("CARGO_BIN_EXE_scrim"))
         .env("DISPLAY", &display)
-        .args([
-            "live",
-            "--source",
-            &format!("window:{TITLE}"),
-            "--fps",
-            "5",
-            "--frames",
-            "30",
-        ])
-        .args(["--sink", &format!("file:{}", out.display())])
+        .arg("live")
+        .args(record(&format!("window:{TITLE}"), 30, &out))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_secs(2));
+    // close the window once the capture has started (its start line), not after a guess
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    let stderr = capture.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr).lines().map_while(|l| l.ok()) {
+            all += &line;
+            all.push('\n');
+            let _ = tx.send(line);
+        }
+        all
+    });
+    let started = Instant::now();
+    while !lines
+        .recv_timeout(Duration::from_secs(90))
+        .expect("the capture never said it started")
+        .contains("(xcap) ->")
+    {
+        assert!(started.elapsed() < Duration::from_secs(90), "the capture never started");
+    }
+    std::thread::sleep(Duration::from_secs(1));
     let mut shown = procs.0.remove(2);
     shown.kill().unwrap();
     shown.wait().unwrap();
-    let o = capture.wait_with_output().unwrap();
+    let status = capture.wait().unwrap();
+    let o = Output {
+        status,
+        stdout: Vec::new(),
+        stderr: reader.join().unwrap().into_bytes(),
+    };
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(stderr.contains("SOURCE LOST"), "the loss is reported: {stderr}");
@@ -162,14 +177,7 @@ fn a_window_is_captured_by_title_and_its_closing_shows_a_placeholder() {
     // gone before a run: nothing to capture is a usage error naming the title
     let o = live(
         &display,
-        &[
-            "--source",
-            &format!("window:{TITLE}"),
-            "--frames",
-            "2",
-            "--sink",
-            "file:/tmp/unused.mkv",
-        ],
+        &record(&format!("window:{TITLE}"), 2, &dir.path().join("unused.mkv")),
     );
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains(TITLE));
@@ -186,17 +194,7 @@ fn screens_and_regions_are_captured_and_bad_ones_are_usage_errors() {
         ("region:100,50,640,360", (640, 360)),
     ] {
         let out = dir.path().join(format!("{}.mkv", source.replace([':', ','], "_")));
-        let o = live(
-            &display,
-            &[
-                "--source",
-                source,
-                "--frames",
-                "3",
-                "--sink",
-                &format!("file:{}", out.display()),
-            ],
-        );
+        let o = live(&display, &record(source, 3, &out));
         assert!(o.status.success(), "{source}: {}", String::from_utf8_lossy(&o.stderr));
         let frames_dir = dir.path().join(source.replace([':', ','], "_"));
         std::fs::create_dir_all(&frames_dir).unwrap();
@@ -211,10 +209,7 @@ fn screens_and_regions_are_captured_and_bad_ones_are_usage_errors() {
         ("region:0,0,4000,10", "not inside"),
         ("window:", "expected window:TITLE"),
     ] {
-        let o = live(
-            &display,
-            &["--source", source, "--frames", "2", "--sink", "file:/tmp/unused.mkv"],
-        );
+        let o = live(&display, &record(source, 2, &dir.path().join("unused.mkv")));
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{source}: {stderr}");
         assert!(stderr.contains(says), "{source}: {stderr}");
@@ -222,15 +217,8 @@ fn screens_and_regions_are_captured_and_bad_ones_are_usage_errors() {
     // no display at all
     let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
         .env_remove("DISPLAY")
-        .args([
-            "live",
-            "--source",
-            "screen",
-            "--frames",
-            "1",
-            "--sink",
-            "file:/tmp/unused.mkv",
-        ])
+        .arg("live")
+        .args(record("screen", 1, &dir.path().join("unused.mkv")))
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
