@@ -7,6 +7,7 @@ use ndarray::Array4;
 use ort::session::Session;
 use ort::value::TensorRef;
 
+use super::parts::content_parts;
 use super::{TextBox, TextDetector};
 use crate::error::{Error, Result};
 use crate::frame::{Frame, Rect};
@@ -67,16 +68,25 @@ impl DbDetector {
         self
     }
 
-    /// Size fed to the network: scaled to `max_side`, each side a multiple of 32.
-    fn input_size(&self, w: u32, h: u32) -> (u32, u32) {
-        let scale = (self.max_side as f32 / w.max(h) as f32).min(1.0);
-        let round32 = |v: f32| (((v / 32.0).round() as u32).max(1)) * 32;
-        (round32(w as f32 * scale), round32(h as f32 * scale))
+    /// How much a frame of this size is scaled down so its longer side fits `max_side`.
+    fn scale(&self, w: u32, h: u32) -> f32 {
+        (self.max_side as f32 / w.max(h).max(1) as f32).min(1.0)
     }
 
     /// The raw probability map (`map_w` x `map_h`, row-major) for a frame.
     pub fn probability_map(&mut self, frame: &Frame) -> Result<(Vec<f32>, u32, u32)> {
-        let (iw, ih) = self.input_size(frame.width(), frame.height());
+        let scale = self.scale(frame.width(), frame.height());
+        self.probability_map_at(frame, scale)
+    }
+
+    /// The probability map of `frame` (or a part of one) at `scale`, each side of the network's
+    /// input a multiple of 32.
+    fn probability_map_at(&mut self, frame: &Frame, scale: f32) -> Result<(Vec<f32>, u32, u32)> {
+        let round32 = |v: f32| (((v / 32.0).round() as u32).max(1)) * 32;
+        let (iw, ih) = (
+            round32(frame.width() as f32 * scale),
+            round32(frame.height() as f32 * scale),
+        );
         let rgba = resize_rgba(&mut self.resizer, frame, frame.bounds(), iw, ih)?;
         let (iw_us, ih_us) = (iw as usize, ih as usize);
         let mut input = Array4::<f32>::zeros((1, 3, ih_us, iw_us));
@@ -105,9 +115,32 @@ impl DbDetector {
 }
 
 impl TextDetector for DbDetector {
+    /// Runs the network on the parts of the frame that are not flat (see [`content_parts`]),
+    /// all at the scale of the whole frame.
     fn detect(&mut self, frame: &Frame) -> Result<Vec<TextBox>> {
-        let (map, mw, mh) = self.probability_map(frame)?;
-        Ok(db_boxes(&map, mw, mh, frame.width(), frame.height(), &self.params))
+        let scale = self.scale(frame.width(), frame.height());
+        let mut out = Vec::new();
+        for part in content_parts(frame) {
+            let crop;
+            let view = if part.area == frame.bounds() {
+                frame
+            } else {
+                crop = frame.crop(part.area)?;
+                &crop
+            };
+            let (map, mw, mh) = self.probability_map_at(view, scale)?;
+            for mut b in db_boxes(&map, mw, mh, view.width(), view.height(), &self.params) {
+                b.rect.x += part.area.x;
+                b.rect.y += part.area.y;
+                // a box centred in the margin belongs to the neighbouring part, which sees it whole
+                let (cx, cy) = (b.rect.x + b.rect.w / 2, b.rect.y + b.rect.h / 2);
+                if part.core.contains(Rect::new(cx, cy, 1, 1)) {
+                    out.push(b);
+                }
+            }
+        }
+        out.sort_by_key(|b| (b.rect.y, b.rect.x));
+        Ok(out)
     }
 }
 

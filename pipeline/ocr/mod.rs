@@ -5,9 +5,11 @@
 //! Runtime.
 
 mod detect;
+mod parts;
 mod recognize;
 
 pub use detect::{db_boxes, DbDetector, DbParams, DEFAULT_DET_MAX_SIDE};
+pub use parts::{content_parts, Part};
 pub use recognize::{ctc_decode, CtcRecognizer, Decoded};
 
 use crate::error::Result;
