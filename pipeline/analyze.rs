@@ -70,6 +70,11 @@ impl Analyzer {
         Ok(Analyzer::new(ocr, Classifier::new(policy.classifier.clone())))
     }
 
+    /// Forgets the lines the recogniser remembers (see [`crate::ocr::TextRecognizer::forget`]).
+    pub fn forget_lines(&mut self) {
+        self.ocr.recognizer.forget();
+    }
+
     pub fn classifier(&self) -> &Classifier {
         &self.classifier
     }

@@ -50,6 +50,11 @@ impl StillPipeline {
         }
     }
 
+    /// Forgets the lines remembered from earlier frames (see [`Analyzer::forget_lines`]).
+    pub fn forget_lines(&mut self) {
+        self.analyzer.forget_lines();
+    }
+
     pub fn backend(&self) -> String {
         self.redactor.backend()
     }

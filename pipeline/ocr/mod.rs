@@ -31,6 +31,10 @@ pub trait TextDetector: Send {
 /// Reads the text in given regions of a frame, one [`TextLine`] per box (same order).
 pub trait TextRecognizer: Send {
     fn recognize(&mut self, frame: &Frame, boxes: &[TextBox]) -> Result<Vec<TextLine>>;
+
+    /// Forgets lines remembered from earlier frames, so the next call reads every box (for
+    /// measuring the recogniser itself).
+    fn forget(&mut self) {}
 }
 
 /// A recognised line with the horizontal extent of every character, so that a substring

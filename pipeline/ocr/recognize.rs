@@ -172,6 +172,10 @@ impl CtcRecognizer {
 }
 
 impl TextRecognizer for CtcRecognizer {
+    fn forget(&mut self) {
+        self.cache.clear();
+    }
+
     fn recognize(&mut self, frame: &Frame, boxes: &[TextBox]) -> Result<Vec<TextLine>> {
         let mut order: Vec<usize> = (0..boxes.len()).filter(|&i| !boxes[i].rect.is_empty()).collect();
         order.sort_by(|&a, &b| {
