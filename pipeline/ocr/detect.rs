@@ -48,8 +48,8 @@ pub struct DbDetector {
 
 /// Longer side the frame is scaled to before detection. Measured on the shared evaluation's
 /// 1080p screenshots (11-28 px UI text; see models/README.md for the table and the command):
-/// native 1920 px reads everything; at 1280 small text starts to leak. Detection is about half
-/// of the OCR time, so the accuracy is worth it.
+/// native 1920 px reads everything; at 1280 small text starts to leak. Detection runs only on
+/// the parts of a frame with content, so native resolution costs less than it seems.
 pub const DEFAULT_DET_MAX_SIDE: u32 = 1920;
 
 impl DbDetector {

@@ -58,7 +58,7 @@ impl CtcRecognizer {
         let session = models::open_session(models, models::OCR_REC_MODEL, threads)?;
         // A model cut down to some classes (models/rec_latin.py) says which dictionary class
         // each of its outputs is.
-        let classes = session.metadata().ok().and_then(|m| m.custom(CLASSES_KEY));
+        let classes = session.metadata().map_err(Error::inference)?.custom(CLASSES_KEY);
         if let Some(classes) = classes {
             alphabet = alphabet_for(&classes, &alphabet).ok_or_else(|| {
                 Error::new(
