@@ -20,6 +20,8 @@ const STEP: f32 = 8.0;
 const MAX_INPUT_WIDTH: u32 = 4800;
 /// Crops per batch; sorted by width, so padding is small.
 const BATCH: usize = 8;
+/// A batch's widest line is at most this much wider than its narrowest (see [`batches`]).
+const WIDTH_SPREAD: f32 = 1.15;
 /// Lines remembered by their pixels. A stream re-reads the same lines over and over (a band around
 /// a change holds unchanged lines; scrolled lines keep their pixels): those are not run again.
 const CACHE_LINES: usize = 4096;
@@ -101,14 +103,7 @@ impl CtcRecognizer {
         idx: &[usize],
         out: &mut [Option<TextLine>],
     ) -> Result<()> {
-        let widths: Vec<u32> = idx
-            .iter()
-            .map(|&i| {
-                let r = boxes[i].rect;
-                let w = (INPUT_HEIGHT as f32 * r.w as f32 / r.h.max(1) as f32).round() as u32;
-                w.clamp(STEP as u32, MAX_INPUT_WIDTH)
-            })
-            .collect();
+        let widths: Vec<u32> = idx.iter().map(|&i| input_width(boxes[i].rect)).collect();
         let max_w = widths
             .iter()
             .copied()
@@ -201,7 +196,7 @@ impl TextRecognizer for CtcRecognizer {
             }
             None => true,
         });
-        for chunk in order.chunks(BATCH) {
+        for chunk in batches(&order, |i| input_width(boxes[i].rect)) {
             self.run_batch(frame, boxes, chunk, &mut out)?;
         }
         if self.cache.len() + order.len() > CACHE_LINES {
@@ -233,6 +228,31 @@ impl TextRecognizer for CtcRecognizer {
             })
             .collect())
     }
+}
+
+/// Width of a box's crop in the network's input: scaled to [`INPUT_HEIGHT`], aspect kept.
+fn input_width(r: crate::frame::Rect) -> u32 {
+    let w = (INPUT_HEIGHT as f32 * r.w as f32 / r.h.max(1) as f32).round() as u32;
+    w.clamp(STEP as u32, MAX_INPUT_WIDTH)
+}
+
+/// Splits `order` (sorted by width) into batches of at most [`BATCH`] whose padding to the
+/// widest member wastes little: the network's cost grows with the padded width, so a short
+/// line batched with a long one costs as much as the long one.
+fn batches<'a>(order: &'a [usize], width: impl Fn(usize) -> u32) -> Vec<&'a [usize]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for k in 1..=order.len() {
+        let full = k - start >= BATCH;
+        let end = k == order.len();
+        // a new batch when the next line is much wider than the batch's first
+        let wide = !end && width(order[k]) as f32 > width(order[start]) as f32 * WIDTH_SPREAD + 2.0 * STEP;
+        if end || full || wide {
+            out.push(&order[start..k]);
+            start = k;
+        }
+    }
+    out
 }
 
 /// Metadata key of a cut-down model: its output classes as comma-separated original class
@@ -324,6 +344,27 @@ mod tests {
             v[t * classes + c] = 0.9;
         }
         v
+    }
+
+    #[test]
+    fn batches_group_lines_of_similar_width() {
+        // sorted widths as a page gives them: icons, a few labels, a column of long lines
+        let widths = [
+            27, 41, 46, 48, 58, 165, 198, 340, 702, 947, 1526, 1526, 1577, 1577, 1577, 1577, 1577, 1577, 1577, 1577,
+            1694,
+        ];
+        let order: Vec<usize> = (0..widths.len()).collect();
+        let got = batches(&order, |i| widths[i]);
+        // every line once, in order
+        assert_eq!(got.concat(), order);
+        for b in &got {
+            assert!(!b.is_empty() && b.len() <= BATCH);
+            let (lo, hi) = (widths[b[0]] as f32, widths[*b.last().unwrap()] as f32);
+            assert!(hi <= lo * WIDTH_SPREAD + 2.0 * STEP, "batch {lo}..{hi} pads too much");
+        }
+        // the long lines are not padded by a short one, nor split needlessly
+        assert_eq!(got.iter().map(|b| b.len()).max(), Some(BATCH));
+        assert!(batches(&[], |_| 8).is_empty());
     }
 
     #[test]
