@@ -239,7 +239,7 @@ fn input_width(r: crate::frame::Rect) -> u32 {
 /// Splits `order` (sorted by width) into batches of at most [`BATCH`] whose padding to the
 /// widest member wastes little: the network's cost grows with the padded width, so a short
 /// line batched with a long one costs as much as the long one.
-fn batches<'a>(order: &'a [usize], width: impl Fn(usize) -> u32) -> Vec<&'a [usize]> {
+fn batches(order: &[usize], width: impl Fn(usize) -> u32) -> Vec<&[usize]> {
     let mut out = Vec::new();
     let mut start = 0;
     for k in 1..=order.len() {
