@@ -220,7 +220,11 @@ impl Scene {
     /// exposed rows need analysis. Returns the scroll it followed.
     pub fn follow_scroll(&mut self, frame: &Frame, changes: &Changes) -> Option<Scroll> {
         let area = scroll_candidate(changes)?;
-        let dy = estimate_shift(&self.analysed, frame, area)?;
+        let dy = if self.tolerance == 0 {
+            exact_shift(&self.analysed, frame, area)
+        } else {
+            estimate_shift(&self.analysed, frame, area)
+        }?;
         self.apply_shift(area, dy);
         Some(Scroll { area, dy })
     }
@@ -432,11 +436,91 @@ fn scroll_candidate(c: &Changes) -> Option<Rect> {
     ))
 }
 
-/// The vertical shift that best maps rows of `old` onto rows of `new` inside `area`, judged on
-/// the middle half of its columns (scroll bars and side panels move differently). Rows are
-/// compared by a noise-robust signature (how many strong horizontal edges they have), so decoded
-/// video scrolls are found too. The estimate only proposes: after the shift, tiles count as
-/// unchanged only if their pixels really match, so a wrong guess costs analysis, never safety.
+/// Rows of the middle half of `area`'s columns (scroll bars and side panels move differently):
+/// an identity for each (a fast hash; a wrong match costs only analysis, because tiles are
+/// compared pixel by pixel after the shift) and whether it is textured enough to vote.
+fn row_identities(f: &Frame, area: Rect) -> Vec<(u64, bool)> {
+    let x0 = area.x + area.w / 4;
+    let x1 = area.right() - area.w / 4;
+    (area.y..area.bottom())
+        .map(|y| {
+            let s = f.row_span(y, x0, x1);
+            let mut h: u64 = s.len() as u64;
+            for c in s.chunks(8) {
+                let mut b = [0u8; 8];
+                b[..c.len()].copy_from_slice(c);
+                h = (h ^ u64::from_le_bytes(b))
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .rotate_left(29);
+            }
+            (h, edge_count(s) >= 3)
+        })
+        .collect()
+}
+
+/// Strong horizontal edges along a row of RGBA pixels: a row of text has many, a flat row none.
+fn edge_count(s: &[u8]) -> u32 {
+    s.chunks_exact(4)
+        .zip(s.chunks_exact(4).skip(1))
+        .filter(|(p, q)| {
+            let d: u32 = (0..3).map(|i| p[i].abs_diff(q[i]) as u32).sum();
+            d > 96
+        })
+        .count() as u32
+}
+
+/// The vertical shift of `area` between `old` and `new` for lossless sources (screens): every
+/// textured row of `new` votes for the shifts that map it onto an identical row of `old`, so a
+/// shift of any size is found (a Page Down moves content by most of the viewport) and repeated
+/// layouts (a table's rows) cannot fool it the way a row signature can.
+fn exact_shift(old: &Frame, new: &Frame, area: Rect) -> Option<i32> {
+    if area.w < 32 {
+        return None;
+    }
+    let (ro, rn) = (row_identities(old, area), row_identities(new, area));
+    let h = ro.len();
+    let mut at: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    for (y, &(id, textured)) in ro.iter().enumerate() {
+        if textured {
+            at.entry(id).or_default().push(y);
+        }
+    }
+    // votes[dy + h]; a row repeated many times (a rule, a border) says nothing about the shift
+    let mut votes = vec![0u32; 2 * h];
+    for (y, &(id, textured)) in rn.iter().enumerate() {
+        match at.get(&id) {
+            Some(ys) if textured && ys.len() <= 4 => {
+                for &yo in ys {
+                    votes[y + h - yo] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    votes[h] = 0; // rows that did not move are not a scroll
+    let (best, _) = votes
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, &v)| (v, std::cmp::Reverse(i)))?;
+    let dy = best as i64 - h as i64;
+    // the shift must explain most of the overlap, not a few coincident rows
+    let (mut hits, mut total) = (0u32, 0u32);
+    for y in dy.max(0)..(h as i64 + dy.min(0)) {
+        let (n, o) = (rn[y as usize], ro[(y - dy) as usize]);
+        if n.1 || o.1 {
+            total += 1;
+            hits += (n.0 == o.0) as u32;
+        }
+    }
+    (hits >= 8 && hits * 2 >= total).then_some(dy as i32)
+}
+
+/// The vertical shift that best maps rows of `old` onto rows of `new` inside `area`, for decoded
+/// video, whose pixels never repeat exactly: judged on the middle half of its columns (scroll
+/// bars and side panels move differently), rows compared by a noise-robust signature (how many
+/// strong horizontal edges they have), shifts up to 3/4 of the area. The estimate only proposes:
+/// after the shift, tiles count as unchanged only if their pixels really match (within the
+/// tolerance), so a wrong guess costs analysis, never safety.
 fn estimate_shift(old: &Frame, new: &Frame, area: Rect) -> Option<i32> {
     let x0 = area.x + area.w / 4;
     let x1 = area.right() - area.w / 4;
@@ -445,16 +529,7 @@ fn estimate_shift(old: &Frame, new: &Frame, area: Rect) -> Option<i32> {
     }
     let sig = |f: &Frame| -> Vec<u32> {
         (area.y..area.bottom())
-            .map(|y| {
-                let s = f.row_span(y, x0, x1);
-                s.chunks_exact(4)
-                    .zip(s.chunks_exact(4).skip(1))
-                    .filter(|(p, q)| {
-                        let d: u32 = (0..3).map(|i| p[i].abs_diff(q[i]) as u32).sum();
-                        d > 96
-                    })
-                    .count() as u32
-            })
+            .map(|y| edge_count(f.row_span(y, x0, x1)))
             .collect()
     };
     let (so, sn) = (sig(old), sig(new));
@@ -664,6 +739,55 @@ mod tests {
         assert_eq!(rects.len(), 1);
     }
 
+    /// A table as a browser shows one: rows every 28 px with the same columns, glyph-like
+    /// blocks that differ between rows and between the scanlines of a row; row `y` of the frame
+    /// shows row `y + offset` of the document.
+    fn table(w: u32, h: u32, offset: u32) -> Frame {
+        let mut f = Frame::filled(w, h, [255, 255, 255, 255]).unwrap();
+        for y in 0..h {
+            let (row, scan) = ((y + offset) / 28, (y + offset) % 28);
+            if !(8..22).contains(&scan) {
+                continue;
+            }
+            for k in 0..(w - 20) / 10 {
+                let mut z = ((row as u64) << 40) | ((k as u64) << 20) | scan as u64;
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                let ink = (z ^ (z >> 31)).is_multiple_of(3);
+                if ink {
+                    for x in 10 + k * 10..16 + k * 10 {
+                        let i = ((y * w + x) * 4) as usize;
+                        f.data_mut()[i..i + 3].copy_from_slice(&[20, 20, 20]);
+                    }
+                }
+            }
+        }
+        f
+    }
+
+    #[test]
+    fn a_page_down_of_most_of_a_table_is_followed() {
+        let (w, h) = (640, 480);
+        let before = table(w, h, 0);
+        let mut s = Scene::new(w, h, 0);
+        s.commit(&before, before.bounds(), vec![line(10, 428, 600, 20)]);
+        // Chromium's Page Down moves by 7/8 of the view: only 60 rows stay on screen
+        let after = table(w, h, 420);
+        let c = s.changes(&after);
+        let scroll = s.follow_scroll(&after, &c).expect("scroll found");
+        assert_eq!(scroll.dy, -420);
+        assert_eq!(
+            s.lines().iter().map(|l| l.rect).collect::<Vec<_>>(),
+            vec![Rect::new(10, 8, 600, 20)]
+        );
+        // what was on screen before is analysed; everything below it is not
+        let residual = s.changes(&after);
+        for r in residual.dirty_rects() {
+            assert!(r.y >= 32, "{r:?}");
+        }
+        assert!(residual.fraction() > 0.8);
+    }
+
     #[test]
     fn no_scroll_is_claimed_for_unrelated_content() {
         let (w, h) = (320, 480);
@@ -676,5 +800,17 @@ mod tests {
         }
         let c = s.changes(&after);
         assert_eq!(s.follow_scroll(&after, &c), None);
+        // nor for another table whose rows look alike but hold other glyphs
+        let mut s = Scene::new(w, h, 0);
+        let t = table(w, h, 0);
+        s.commit(&t, t.bounds(), vec![]);
+        let other = table(w, h, 7);
+        let c = s.changes(&other);
+        assert!(c.fraction() > 0.5);
+        assert_eq!(
+            s.follow_scroll(&other, &c).map(|s| s.dy),
+            Some(-7),
+            "a real 7-row shift"
+        );
     }
 }
