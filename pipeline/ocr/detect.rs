@@ -96,11 +96,16 @@ impl DbDetector {
         {
             let plane = ih_us * iw_us;
             let buf = input.as_slice_mut().expect("fresh array is contiguous");
-            for (i, px) in rgba.chunks_exact(4).enumerate() {
-                let bgr = [px[2], px[1], px[0]];
-                for c in 0..3 {
-                    buf[c * plane + i] = (bgr[c] as f32 / 255.0 - MEAN[c]) / STD[c];
-                }
+            let (b, rest) = buf.split_at_mut(plane);
+            let (g, r) = rest.split_at_mut(plane);
+            // one multiply-add per sample: (v / 255 - mean) / std
+            let scale = |c: usize| 1.0 / (255.0 * STD[c]);
+            let (sb, sg, sr) = (scale(0), scale(1), scale(2));
+            let (ob, og, or) = (MEAN[0] / STD[0], MEAN[1] / STD[1], MEAN[2] / STD[2]);
+            for (((px, b), g), r) in rgba.chunks_exact(4).zip(b).zip(g).zip(r) {
+                *b = px[2] as f32 * sb - ob;
+                *g = px[1] as f32 * sg - og;
+                *r = px[0] as f32 * sr - or;
             }
         }
         let tensor = TensorRef::from_array_view(&input).map_err(Error::inference)?;

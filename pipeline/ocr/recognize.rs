@@ -113,16 +113,24 @@ impl CtcRecognizer {
         let (n, hh, ww) = (idx.len(), INPUT_HEIGHT as usize, max_w as usize);
         // Zero after normalisation = mid grey: PaddleOCR's right padding.
         let mut input = Array4::<f32>::zeros((n, 3, hh, ww));
-        for (k, &i) in idx.iter().enumerate() {
-            let rgba = resize_rgba(&mut self.resizer, frame, boxes[i].rect, widths[k], INPUT_HEIGHT)?;
-            let wk = widths[k] as usize;
-            for y in 0..hh {
-                for x in 0..wk {
-                    let p = &rgba[(y * wk + x) * 4..];
-                    // BGR, scaled to [-1, 1]
-                    input[[k, 0, y, x]] = p[2] as f32 / 127.5 - 1.0;
-                    input[[k, 1, y, x]] = p[1] as f32 / 127.5 - 1.0;
-                    input[[k, 2, y, x]] = p[0] as f32 / 127.5 - 1.0;
+        {
+            let plane = hh * ww;
+            let buf = input.as_slice_mut().expect("fresh array is contiguous");
+            for (k, &i) in idx.iter().enumerate() {
+                let rgba = resize_rgba(&mut self.resizer, frame, boxes[i].rect, widths[k], INPUT_HEIGHT)?;
+                let wk = widths[k] as usize;
+                let sample = &mut buf[k * 3 * plane..(k + 1) * 3 * plane];
+                let (b, rest) = sample.split_at_mut(plane);
+                let (g, r) = rest.split_at_mut(plane);
+                for (y, src) in rgba.chunks_exact(wk * 4).enumerate() {
+                    let row = y * ww..y * ww + wk;
+                    let px = src.chunks_exact(4);
+                    // BGR planes, scaled to [-1, 1]
+                    for (((p, b), g), r) in px.zip(&mut b[row.clone()]).zip(&mut g[row.clone()]).zip(&mut r[row]) {
+                        *b = p[2] as f32 / 127.5 - 1.0;
+                        *g = p[1] as f32 / 127.5 - 1.0;
+                        *r = p[0] as f32 / 127.5 - 1.0;
+                    }
                 }
             }
         }
