@@ -143,3 +143,65 @@ fn bad_sources_and_sinks_are_clear_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("expected stdout"));
 }
+
+/// `scrim bench live`: a lossless recording (a blank screen, then the dashboard appears)
+/// replayed through the gate; the report times the change to its first clean frame, and the
+/// chart draws it.
+#[test]
+fn bench_live_times_a_new_page_and_draws_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = common::asset("examples/intranet-dashboard.png");
+    let (w, h) = {
+        let f = scrim::imageio::load(&page).unwrap();
+        (f.width(), f.height())
+    };
+    let rec = dir.path().join("rec.mkv");
+    let o = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("color=c=white:s={w}x{h}:r=10:d=1"))
+        .args(["-loop", "1", "-framerate", "10", "-t", "4", "-i", s(&page)])
+        .args([
+            "-filter_complex",
+            "[0:v]format=rgb24[a];[1:v]format=rgb24[b];[a][b]concat=n=2:v=1",
+        ])
+        .args(["-c:v", "ffv1", s(&rec)])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let events = dir.path().join("events.json");
+    std::fs::write(&events, r#"[{"label": "page", "from_ms": 900, "to_ms": 5000}]"#).unwrap();
+    let (json, chart) = (dir.path().join("bench.json"), dir.path().join("bench.png"));
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args([
+            "bench",
+            "live",
+            s(&rec),
+            "--events",
+            s(&events),
+            "--json",
+            s(&json),
+            "--chart",
+            s(&chart),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["frames"], 50, "{report}");
+    // the page had to wait (held, then covered past the budget) and then came out analysed
+    let page = &report["time_to_safe_ms"]["page"];
+    assert!(page["n"].as_u64().unwrap() >= 1, "{report}");
+    assert!(page["max"].as_f64().unwrap() > 0.0);
+    // (the very first frame is an episode too: nothing was analysed before it)
+    let episodes = report["episodes"].as_array().unwrap();
+    assert!(episodes
+        .iter()
+        .any(|e| e["event"] == "page" && e["start_ms"].as_f64().unwrap() >= 900.0));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("time to safe, page:"), "{stdout}");
+    // the chart: 1200x520, with clean frames (green dots) and the episode (a red bar)
+    let png = scrim::imageio::load(&chart).unwrap();
+    assert_eq!((png.width(), png.height()), (1200, 520));
+    let has = |c: [u8; 3]| png.data().chunks_exact(4).any(|p| p[..3] == c);
+    assert!(has([44, 160, 44]) && has([214, 39, 40]));
+}

@@ -102,3 +102,138 @@ pub fn draw(title: &str, series: &[Series]) -> Frame {
     text(&mut f, "BAR P50  WHISKER P95  TICK P99  LOG SCALE", LEFT, H - 20, 1);
     f
 }
+
+/// One frame of a live run, for [`timeline`].
+pub struct FramePoint {
+    /// Capture time from the start of the run, seconds.
+    pub at_s: f64,
+    /// Capture to release, ms.
+    pub latency_ms: f64,
+    /// Released with unanalysed parts covered.
+    pub covered: bool,
+}
+
+/// Timeline y axis: 1 ms to 10 s, log scale.
+const T_LOG_MIN: f64 = 0.0;
+const T_LOG_MAX: f64 = 4.0;
+const T_RIGHT: u32 = 30;
+const CLEAN: [u8; 3] = [44, 160, 44];
+const COVERED: [u8; 3] = [150, 150, 158];
+const EPISODE: [u8; 3] = [214, 39, 40];
+
+fn t_y(ms: f64) -> u32 {
+    let plot_h = (H - TOP - BOTTOM) as f64;
+    let v = ms.max(1.0).log10().clamp(T_LOG_MIN, T_LOG_MAX);
+    TOP + (plot_h * (1.0 - (v - T_LOG_MIN) / (T_LOG_MAX - T_LOG_MIN))) as u32
+}
+
+/// A live run over time: every frame's release latency (a dot, green if clean, grey if released
+/// covered), each time-to-safe episode (a red bar from the change to the first clean frame, at
+/// the height of its duration), the recording's events as labelled spans, and target lines.
+pub fn timeline(
+    title: &str,
+    frames: &[FramePoint],
+    episodes: &[(f64, f64)],
+    events: &[(String, f64, f64)],
+    targets: &[(f64, &str)],
+) -> Frame {
+    let mut f = Frame::filled(W, H, [255, 255, 255, 255]).expect("chart size");
+    text(&mut f, title, LEFT, 10, 2);
+    let end_s = frames
+        .iter()
+        .map(|p| p.at_s)
+        .chain(episodes.iter().map(|&(s, d)| s + d / 1e3))
+        .chain(events.iter().map(|e| e.2))
+        .fold(1.0f64, f64::max);
+    let plot_w = (W - LEFT - T_RIGHT) as f64;
+    let x_of = |s: f64| LEFT + ((s / end_s).clamp(0.0, 1.0) * plot_w) as u32;
+    let (top, base) = (t_y(10f64.powf(T_LOG_MAX)), t_y(1.0));
+    // events: alternating light spans, labelled at the top
+    for (i, (label, from, to)) in events.iter().enumerate() {
+        let shade = if i % 2 == 0 { [236, 242, 250] } else { [246, 240, 228] };
+        for x in x_of(*from)..x_of(*to) {
+            for y in top..base {
+                put(&mut f, x, y, shade);
+            }
+        }
+        text(
+            &mut f,
+            &label.to_uppercase(),
+            x_of(*from) + 3,
+            top + 3 + (i as u32 % 2) * 10,
+            1,
+        );
+    }
+    for d in (T_LOG_MIN as i32)..=(T_LOG_MAX as i32) {
+        let ms = 10f64.powi(d);
+        let y = t_y(ms);
+        for x in LEFT..W - T_RIGHT {
+            put(&mut f, x, y, [215, 215, 215]);
+        }
+        text(&mut f, &format!("{} MS", ms as u64), 8, y.saturating_sub(3), 1);
+    }
+    for &(ms, label) in targets {
+        let y = t_y(ms);
+        for x in (LEFT..W - T_RIGHT).step_by(6) {
+            for dx in 0..3 {
+                put(&mut f, x + dx, y, [90, 90, 90]);
+            }
+        }
+        text(
+            &mut f,
+            label,
+            W - T_RIGHT - font::text_width(label, 1) - 4,
+            y.saturating_sub(10),
+            1,
+        );
+    }
+    // seconds along the bottom
+    let step = if end_s > 40.0 {
+        10
+    } else if end_s > 12.0 {
+        2
+    } else {
+        1
+    };
+    for s in (0..=end_s as u64).step_by(step) {
+        let x = x_of(s as f64);
+        for y in base..base + 4 {
+            put(&mut f, x, y, [30, 30, 30]);
+        }
+        text(&mut f, &format!("{s}"), x.saturating_sub(3), base + 8, 1);
+    }
+    for p in frames {
+        let (x, y) = (x_of(p.at_s), t_y(p.latency_ms));
+        let c = if p.covered { COVERED } else { CLEAN };
+        for dy in 0..3 {
+            for dx in 0..3 {
+                put(&mut f, (x + dx).saturating_sub(1), (y + dy).saturating_sub(1), c);
+            }
+        }
+    }
+    for &(s, d) in episodes {
+        let y = t_y(d);
+        for x in x_of(s)..=x_of(s + d / 1e3) {
+            for dy in 0..2 {
+                put(&mut f, x, y + dy, EPISODE);
+            }
+        }
+    }
+    // legend
+    let legend: [(&str, [u8; 3]); 3] = [
+        ("FRAME RELEASED CLEAN: LATENCY", CLEAN),
+        ("FRAME RELEASED COVERED", COVERED),
+        ("TIME TO SAFE: CHANGE TO CLEAN FRAME", EPISODE),
+    ];
+    for (i, (name, c)) in legend.iter().enumerate() {
+        let (x, y) = (LEFT + (i as u32) * 330, H - 70);
+        for yy in y..y + 12 {
+            for xx in x..x + 12 {
+                put(&mut f, xx, yy, *c);
+            }
+        }
+        text(&mut f, name, x + 18, y + 2, 1);
+    }
+    text(&mut f, "SECONDS FROM THE FIRST FRAME.  LOG SCALE.", LEFT, H - 20, 1);
+    f
+}

@@ -35,6 +35,10 @@ pub struct Args {
     /// frame; `benches/record-browser.sh` writes one beside its recording)
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
+    /// Also draw the run as a PNG timeline: each frame's release latency, clean or covered, the
+    /// time-to-safe episodes and the events, against the 150 ms and 1 s targets
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
 }
 
 /// How a set of durations (ms) spreads, as the report and the summary lines give it.
@@ -212,6 +216,36 @@ second half of the run {}); time to safe after a change: {} episodes, p50 {:.0} 
     }
     if let Some(p) = &args.json {
         scrim::imageio::write_atomic(p, serde_json::to_string_pretty(&report).expect("json").as_bytes())?;
+    }
+    if let Some(p) = &args.chart {
+        let frames: Vec<crate::chart::FramePoint> = rows
+            .iter()
+            .filter_map(|r| {
+                Some(crate::chart::FramePoint {
+                    at_s: r["captured_ms"].as_f64()? / 1e3,
+                    latency_ms: r["latency_ms"].as_f64()?,
+                    covered: r["outcome"] == "covered",
+                })
+            })
+            .collect();
+        let episodes: Vec<(f64, f64)> = episodes.iter().map(|&(s, d)| (s / 1e3, d)).collect();
+        let spans: Vec<(String, f64, f64)> = events
+            .iter()
+            .map(|e| (e.label.clone(), e.from_ms / 1e3, e.to_ms / 1e3))
+            .collect();
+        let name = args
+            .recording
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_uppercase());
+        let title = format!("SCRIM LIVE  {name}  {fps} FPS  {:?} {} MS", args.mode, args.max_latency).to_uppercase();
+        let chart = crate::chart::timeline(
+            &title,
+            &frames,
+            &episodes,
+            &spans,
+            &[(150.0, "150 MS"), (1000.0, "1 S")],
+        );
+        scrim::imageio::save(&chart, p)?;
     }
     Ok(ExitCode::SUCCESS)
 }
