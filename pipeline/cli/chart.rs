@@ -86,21 +86,31 @@ pub fn draw(title: &str, series: &[Series]) -> Frame {
             }
         }
     }
-    // legend
     if let Some(s) = series.first() {
-        for (i, (name, ..)) in s.stages.iter().enumerate() {
-            let x = LEFT + (i as u32 % 3) * 330;
-            let y = H - 70 + (i as u32 / 3) * 22;
-            for yy in y..y + 12 {
-                for xx in x..x + 12 {
-                    put(&mut f, xx, yy, COLOURS[i % COLOURS.len()]);
-                }
-            }
-            text(&mut f, name, x + 18, y + 2, 1);
-        }
+        let items: Vec<(&str, [u8; 3])> = s
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(i, (name, ..))| (name.as_str(), COLOURS[i % COLOURS.len()]))
+            .collect();
+        legend(&mut f, &items);
     }
     text(&mut f, "BAR P50  WHISKER P95  TICK P99  LOG SCALE", LEFT, H - 20, 1);
     f
+}
+
+/// Colour swatches with their names under the plot, three to a row.
+fn legend(f: &mut Frame, items: &[(&str, [u8; 3])]) {
+    for (i, (name, c)) in items.iter().enumerate() {
+        let x = LEFT + (i as u32 % 3) * 330;
+        let y = H - 70 + (i as u32 / 3) * 22;
+        for yy in y..y + 12 {
+            for xx in x..x + 12 {
+                put(f, xx, yy, *c);
+            }
+        }
+        text(f, name, x + 18, y + 2, 1);
+    }
 }
 
 /// One frame of a live run, for [`timeline`].
@@ -219,21 +229,14 @@ pub fn timeline(
             }
         }
     }
-    // legend
-    let legend: [(&str, [u8; 3]); 3] = [
-        ("FRAME RELEASED CLEAN: LATENCY", CLEAN),
-        ("FRAME RELEASED COVERED", COVERED),
-        ("TIME TO SAFE: CHANGE TO CLEAN FRAME", EPISODE),
-    ];
-    for (i, (name, c)) in legend.iter().enumerate() {
-        let (x, y) = (LEFT + (i as u32) * 330, H - 70);
-        for yy in y..y + 12 {
-            for xx in x..x + 12 {
-                put(&mut f, xx, yy, *c);
-            }
-        }
-        text(&mut f, name, x + 18, y + 2, 1);
-    }
+    legend(
+        &mut f,
+        &[
+            ("FRAME RELEASED CLEAN: LATENCY", CLEAN),
+            ("FRAME RELEASED COVERED", COVERED),
+            ("TIME TO SAFE: CHANGE TO CLEAN FRAME", EPISODE),
+        ],
+    );
     text(&mut f, "SECONDS FROM THE FIRST FRAME.  LOG SCALE.", LEFT, H - 20, 1);
     f
 }
