@@ -15,9 +15,8 @@ const H: u32 = 520;
 const LEFT: u32 = 90;
 const TOP: u32 = 40;
 const BOTTOM: u32 = 120;
-/// Decades shown: 0.01 ms to 10 s.
-const LOG_MIN: f64 = -2.0;
-const LOG_MAX: f64 = 4.0;
+/// The stage chart's decades: 0.01 ms to 10 s.
+const STAGES: LogAxis = LogAxis { lo: -2.0, hi: 4.0 };
 const COLOURS: [[u8; 3]; 6] = [
     [31, 119, 180],
     [255, 127, 14],
@@ -27,10 +26,36 @@ const COLOURS: [[u8; 3]; 6] = [
     [140, 86, 75],
 ];
 
-fn y_of(ms: f64) -> u32 {
-    let plot_h = (H - TOP - BOTTOM) as f64;
-    let v = ms.max(10f64.powf(LOG_MIN)).log10().clamp(LOG_MIN, LOG_MAX);
-    TOP + (plot_h * (1.0 - (v - LOG_MIN) / (LOG_MAX - LOG_MIN))) as u32
+/// A vertical log-scale axis of milliseconds over the decades `10^lo ..= 10^hi`.
+struct LogAxis {
+    lo: f64,
+    hi: f64,
+}
+
+impl LogAxis {
+    /// The pixel row of `ms` (clamped to the axis).
+    fn y(&self, ms: f64) -> u32 {
+        let plot_h = (H - TOP - BOTTOM) as f64;
+        let v = ms.max(10f64.powf(self.lo)).log10().clamp(self.lo, self.hi);
+        TOP + (plot_h * (1.0 - (v - self.lo) / (self.hi - self.lo))) as u32
+    }
+
+    /// A grid line and a label at every decade, from the plot's left edge to `right`.
+    fn grid(&self, f: &mut Frame, right: u32, colour: [u8; 3]) {
+        for d in (self.lo as i32)..=(self.hi as i32) {
+            let ms = 10f64.powi(d);
+            let y = self.y(ms);
+            for x in LEFT..right {
+                put(f, x, y, colour);
+            }
+            let label = if ms < 1.0 {
+                format!("{ms}")
+            } else {
+                format!("{}", ms as u64)
+            };
+            text(f, &format!("{label} MS"), 8, y.saturating_sub(3), 1);
+        }
+    }
 }
 
 fn put(f: &mut Frame, x: u32, y: u32, c: [u8; 3]) {
@@ -47,42 +72,29 @@ fn text(f: &mut Frame, s: &str, x: u32, y: u32, scale: u32) {
 pub fn draw(title: &str, series: &[Series]) -> Frame {
     let mut f = Frame::filled(W, H, [255, 255, 255, 255]).expect("chart size");
     text(&mut f, title, LEFT, 10, 2);
-    // decade grid lines and labels
-    for d in (LOG_MIN as i32)..=(LOG_MAX as i32) {
-        let ms = 10f64.powi(d);
-        let y = y_of(ms);
-        for x in LEFT..W - 20 {
-            put(&mut f, x, y, [220, 220, 220]);
-        }
-        let label = if ms < 1.0 {
-            format!("{ms}")
-        } else {
-            format!("{}", ms as u64)
-        };
-        text(&mut f, &format!("{label} MS"), 8, y.saturating_sub(3), 1);
-    }
+    STAGES.grid(&mut f, W - 20, [220, 220, 220]);
     let stages = series.iter().map(|s| s.stages.len()).max().unwrap_or(1).max(1) as u32;
     let groups = series.len().max(1) as u32;
     let group_w = (W - LEFT - 20) / groups;
     let bar_w = (group_w / (stages + 1)).max(4);
-    let base = y_of(10f64.powf(LOG_MIN));
+    let base = STAGES.y(10f64.powf(STAGES.lo));
     for (g, s) in series.iter().enumerate() {
         let gx = LEFT + g as u32 * group_w + bar_w / 2;
         text(&mut f, &s.group, gx, H - BOTTOM + 12, 2);
         for (i, (_, p50, p95, p99)) in s.stages.iter().enumerate() {
             let c = COLOURS[i % COLOURS.len()];
             let x0 = gx + i as u32 * bar_w;
-            for y in y_of(*p50)..base {
+            for y in STAGES.y(*p50)..base {
                 for x in x0..x0 + bar_w - 3 {
                     put(&mut f, x, y, c);
                 }
             }
             let mid = x0 + (bar_w - 3) / 2;
-            for y in y_of(*p95)..y_of(*p50) {
+            for y in STAGES.y(*p95)..STAGES.y(*p50) {
                 put(&mut f, mid, y, [0, 0, 0]);
             }
             for x in x0..x0 + bar_w - 3 {
-                put(&mut f, x, y_of(*p99), [0, 0, 0]);
+                put(&mut f, x, STAGES.y(*p99), [0, 0, 0]);
             }
         }
     }
@@ -123,19 +135,12 @@ pub struct FramePoint {
     pub covered: bool,
 }
 
-/// Timeline y axis: 1 ms to 10 s, log scale.
-const T_LOG_MIN: f64 = 0.0;
-const T_LOG_MAX: f64 = 4.0;
+/// The timeline's decades: 1 ms to 10 s.
+const TIMELINE: LogAxis = LogAxis { lo: 0.0, hi: 4.0 };
 const T_RIGHT: u32 = 30;
 const CLEAN: [u8; 3] = [44, 160, 44];
 const COVERED: [u8; 3] = [150, 150, 158];
 const EPISODE: [u8; 3] = [214, 39, 40];
-
-fn t_y(ms: f64) -> u32 {
-    let plot_h = (H - TOP - BOTTOM) as f64;
-    let v = ms.max(1.0).log10().clamp(T_LOG_MIN, T_LOG_MAX);
-    TOP + (plot_h * (1.0 - (v - T_LOG_MIN) / (T_LOG_MAX - T_LOG_MIN))) as u32
-}
 
 /// A live run over time: every frame's release latency (a dot, green if clean, grey if released
 /// covered), each time-to-safe episode (a red bar from the change to the first clean frame, at
@@ -157,7 +162,7 @@ pub fn timeline(
         .fold(1.0f64, f64::max);
     let plot_w = (W - LEFT - T_RIGHT) as f64;
     let x_of = |s: f64| LEFT + ((s / end_s).clamp(0.0, 1.0) * plot_w) as u32;
-    let (top, base) = (t_y(10f64.powf(T_LOG_MAX)), t_y(1.0));
+    let (top, base) = (TIMELINE.y(10f64.powf(TIMELINE.hi)), TIMELINE.y(1.0));
     // events: alternating light spans, labelled at the top
     for (i, (label, from, to)) in events.iter().enumerate() {
         let shade = if i % 2 == 0 { [236, 242, 250] } else { [246, 240, 228] };
@@ -174,16 +179,9 @@ pub fn timeline(
             1,
         );
     }
-    for d in (T_LOG_MIN as i32)..=(T_LOG_MAX as i32) {
-        let ms = 10f64.powi(d);
-        let y = t_y(ms);
-        for x in LEFT..W - T_RIGHT {
-            put(&mut f, x, y, [215, 215, 215]);
-        }
-        text(&mut f, &format!("{} MS", ms as u64), 8, y.saturating_sub(3), 1);
-    }
+    TIMELINE.grid(&mut f, W - T_RIGHT, [215, 215, 215]);
     for &(ms, label) in targets {
-        let y = t_y(ms);
+        let y = TIMELINE.y(ms);
         for x in (LEFT..W - T_RIGHT).step_by(6) {
             for dx in 0..3 {
                 put(&mut f, x + dx, y, [90, 90, 90]);
@@ -213,7 +211,7 @@ pub fn timeline(
         text(&mut f, &format!("{s}"), x.saturating_sub(3), base + 8, 1);
     }
     for p in frames {
-        let (x, y) = (x_of(p.at_s), t_y(p.latency_ms));
+        let (x, y) = (x_of(p.at_s), TIMELINE.y(p.latency_ms));
         let c = if p.covered { COVERED } else { CLEAN };
         for dy in 0..3 {
             for dx in 0..3 {
@@ -222,7 +220,7 @@ pub fn timeline(
         }
     }
     for &(s, d) in episodes {
-        let y = t_y(d);
+        let y = TIMELINE.y(d);
         for x in x_of(s)..=x_of(s + d / 1e3) {
             for dy in 0..2 {
                 put(&mut f, x, y + dy, EPISODE);
