@@ -1,8 +1,9 @@
-//! Table-driven classifier tests: each row is a line, and what must (or must not) be found in it.
+//! Table-driven tests of the whole classifier (each recogniser has its own next to it): each row
+//! is a line, and what must (or must not) be found in it. The helpers are shared with them.
 
 use super::*;
 
-fn classifier() -> Classifier {
+pub(super) fn classifier() -> Classifier {
     Classifier::new(ClassifierConfig {
         internal_domains: vec!["acme.com".into()],
         ..Default::default()
@@ -10,7 +11,7 @@ fn classifier() -> Classifier {
 }
 
 /// The substrings of `text` that findings of `cat` cover.
-fn covered(text: &str, cat: Category) -> Vec<String> {
+pub(super) fn covered(text: &str, cat: Category) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     classifier()
         .classify(text)
@@ -21,12 +22,18 @@ fn covered(text: &str, cat: Category) -> Vec<String> {
 }
 
 /// Every `secret` substring is inside some finding of `cat`.
-fn assert_covers(text: &str, cat: Category, secret: &str) {
+pub(super) fn assert_covers(text: &str, cat: Category, secret: &str) {
     let got = covered(text, cat);
     assert!(
         got.iter().any(|g| g.contains(secret)),
         "{cat} {secret:?} not covered in {text:?}; got {got:?}"
     );
+}
+
+/// No finding of `cat` in `text`.
+pub(super) fn assert_not_covered(text: &str, cat: Category) {
+    let got = covered(text, cat);
+    assert!(got.is_empty(), "false {cat} in {text:?}: {got:?}");
 }
 
 fn assert_none(text: &str) {

@@ -1,0 +1,132 @@
+//! Internal host names, and schemeless URLs that start with one ("host/path?query"). Also runs
+//! on the line without OCR's stray spaces around '-', '.' and '@' ("db -prod -06.corp.example").
+//! What counts as a host and which are internal is [`super::hosts`].
+
+use super::line::is_token_char;
+use super::{hosts, Category, Findings, HostPolicy, Line, Recognizer};
+
+// Host label: letters, digits, inner hyphens.
+const LABEL: &str = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+re!(HOST, &format!(r"{LABEL}(?:\.{LABEL})+\.?"));
+
+pub struct HostnameRecognizer {
+    hosts: HostPolicy,
+}
+
+impl HostnameRecognizer {
+    pub(super) fn new(hosts: HostPolicy) -> Self {
+        HostnameRecognizer { hosts }
+    }
+
+    /// Host spans of one view, in the view's character indices.
+    fn find(&self, text: &str, out: &mut Vec<(usize, usize, Category, &'static str)>) {
+        let chars: Vec<char> = text.chars().collect();
+        let ix = super::line::CharIndex::new(text);
+        for m in HOST.find_iter(text) {
+            let (s, e) = (ix.at(m.start()), ix.at(m.end()));
+            let before = if s > 0 { chars[s - 1] } else { ' ' };
+            let after = chars.get(e).copied().unwrap_or(' ');
+            // part of a longer word or an e-mail's local part: not a host on its own
+            if before.is_alphanumeric() || "_-@".contains(before) || after.is_alphanumeric() || "_-@".contains(after) {
+                continue;
+            }
+            let host = m.as_str().trim_end_matches('.');
+            let in_url = after == '/' || after == ':' || text[..m.start()].ends_with("://");
+            if !hosts::looks_like_host(host, in_url) || !self.hosts.internal(host) {
+                continue;
+            }
+            if after == '/' {
+                // "host/path?query": the whole URL, up to the next space
+                let mut end = e;
+                while end < chars.len() && is_token_char(chars[end]) {
+                    end += 1;
+                }
+                out.push((s, end, Category::Url, "url-internal-host"));
+            }
+            out.push((s, s + host.chars().count(), Category::Hostname, "internal-host"));
+        }
+    }
+}
+
+impl Recognizer for HostnameRecognizer {
+    fn name(&self) -> &'static str {
+        "hostname"
+    }
+
+    fn categories(&self) -> &'static [Category] {
+        &[Category::Hostname, Category::Url]
+    }
+
+    fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
+        let mut spans = Vec::new();
+        for view in line.text_views() {
+            spans.clear();
+            self.find(view.text, &mut spans);
+            for &(s, e, cat, rule) in &spans {
+                let (s, e) = view.to_line(s, e);
+                found.push(s, e, cat, rule);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_covers, assert_not_covered};
+    use super::*;
+
+    #[test]
+    fn internal_hosts() {
+        for (text, cat, want) in [
+            (
+                "status.internal.example/d/overview?org=3&session=a39a3dda885ad961617fb61d3098f1aa",
+                Category::Url,
+                "status.internal.example/d/overview?org=3&session=a39a3dda885ad961617fb61d3098f1aa",
+            ),
+            (
+                "Not secure payroll.intra.example/employees/5875?token=PVMK",
+                Category::Url,
+                "payroll.intra.example/employees/5875?token=PVMK",
+            ),
+            ("db-prod-14.corp.example", Category::Hostname, "db-prod-14.corp.example"),
+            (
+                "mysql -h db-prod-33.corp.example -u admin",
+                Category::Hostname,
+                "db-prod-33.corp.example",
+            ),
+            (
+                "grafana.acme-internal.io is down",
+                Category::Hostname,
+                "grafana.acme-internal.io",
+            ),
+            ("see wiki.acme.com", Category::Hostname, "wiki.acme.com"),
+            // OCR's stray spaces around '-' and '.'
+            (
+                "The standby lives on db -prod -06.ops.corp.example with",
+                Category::Hostname,
+                "db -prod -06.ops.corp.example",
+            ),
+            (
+                "ping vault . intra.example",
+                Category::Hostname,
+                "vault . intra.example",
+            ),
+            // a trailing dot ends the sentence, not the name
+            ("Failover to cache-02.lan.", Category::Hostname, "cache-02.lan"),
+        ] {
+            assert_covers(text, cat, want);
+        }
+        for text in [
+            "requirements.txt",
+            "settings.py",
+            "e.g. the standby replica",
+            "Visit github.com/rust-lang/rust for the source",
+            "Version 1.2.3 released",
+            "os.environ.get",
+            "Cloning into deploy... done.",
+            "olga.whitfield@corp.example",
+        ] {
+            assert_not_covered(text, Category::Hostname);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! IP addresses: IPv4 (also with look-alike digits and OCR's space after a dot) and IPv6.
+//! Private ranges are always findings; public ones when the policy says so.
+
+use std::net::Ipv6Addr;
+
+use super::{Category, Findings, Line, Recognizer};
+
+re!(IPV4, r"\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}");
+re!(IPV6, r"(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*");
+
+pub struct IpRecognizer {
+    public_ips: bool,
+}
+
+impl IpRecognizer {
+    pub(super) fn new(public_ips: bool) -> Self {
+        IpRecognizer { public_ips }
+    }
+}
+
+/// Is this dotted quad a private (RFC 1918, link-local, CGNAT) address?
+fn private_v4(o: &[u32]) -> bool {
+    o[0] == 10
+        || (o[0] == 172 && (16..32).contains(&o[1]))
+        || (o[0] == 192 && o[1] == 168)
+        || (o[0] == 169 && o[1] == 254)
+        || (o[0] == 100 && (64..128).contains(&o[1]))
+}
+
+impl Recognizer for IpRecognizer {
+    fn name(&self) -> &'static str {
+        "ip"
+    }
+
+    fn categories(&self) -> &'static [Category] {
+        &[Category::Ip]
+    }
+
+    fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
+        for view in line.numeric_views() {
+            for m in IPV4.find_iter(view.text) {
+                let (s, e) = view.span(&m);
+                // An address is bounded by anything but digits and dots: OCR splits lines between
+                // columns and sometimes repeats the neighbour's last letter ("e10.44.33.177"), and
+                // a letter beside an address is far likelier that than part of a version string.
+                let (before, after) = (line.before(s), line.at(e));
+                if !view.plausible(&m) || before.is_ascii_digit() || before == '.' || after.is_ascii_digit() {
+                    continue;
+                }
+                let octets: Vec<u32> = m
+                    .as_str()
+                    .split(['.', ','])
+                    .filter_map(|o| o.trim().parse().ok())
+                    .collect();
+                if octets.len() != 4 || octets.iter().any(|&o| o > 255) {
+                    continue;
+                }
+                // loopback and "any" say nothing about a network
+                if octets[0] == 127 || octets == [0, 0, 0, 0] {
+                    continue;
+                }
+                let private = private_v4(&octets);
+                if private || self.public_ips {
+                    found.push(s, e, Category::Ip, if private { "ipv4-private" } else { "ipv4" });
+                }
+            }
+        }
+        for m in IPV6.find_iter(line.text) {
+            let t = m.as_str().trim_end_matches([':', '.']);
+            if t.len() >= 6
+                && t.matches(':').count() >= 2
+                && t.chars().any(|c| c.is_ascii_hexdigit())
+                && t.parse::<Ipv6Addr>().is_ok()
+            {
+                let (s, _) = line.span(&m);
+                found.push(s, s + t.chars().count(), Category::Ip, "ipv6");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_covers, assert_not_covered};
+    use super::super::{Classifier, ClassifierConfig};
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        for (text, want) in [
+            ("ssh deploy@10.80.145.42 'systemctl restart api'", "10.80.145.42"),
+            ("10.207.226.161", "10.207.226.161"),
+            // look-alikes: O for 0, l for 1
+            ("address 10.2O7.226.l61 is up", "10.2O7.226.l61"),
+            // a neighbour column's letter glued on
+            ("e10.44.33.177 active", "10.44.33.177"),
+            // OCR's space after a dot
+            ("with address 10.93. 189.95.", "10.93. 189.95"),
+            ("gateway 192.168.1.254", "192.168.1.254"),
+            ("fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a"),
+            ("bind 2001:db8::8a2e:370:7334 port 443", "2001:db8::8a2e:370:7334"),
+            ("8.8.8.8", "8.8.8.8"),
+        ] {
+            assert_covers(text, Category::Ip, want);
+        }
+        for text in [
+            "lo UNKNOWN 127.0.0.1/8",
+            "Version 1.2.3 released",
+            "listen 0.0.0.0:80",
+            "release 1.22.333.4444",
+            "sizes 10, 20, 30, 40",
+            "at 10:41:22 the job ran",
+            "999.1.1.1",
+        ] {
+            assert_not_covered(text, Category::Ip);
+        }
+    }
+
+    #[test]
+    fn public_addresses_follow_the_policy() {
+        let cfg = ClassifierConfig {
+            public_ips: false,
+            ..Default::default()
+        };
+        let f = Classifier::new(cfg).classify("dns 8.8.8.8 and 192.168.1.4");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, "ipv4-private");
+    }
+}
