@@ -16,7 +16,16 @@ APT_PACKAGES := $(BUILD_PACKAGES) tesseract-ocr tesseract-ocr-eng python3-pip py
   gstreamer1.0-pipewire gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: example test deps build-deps models lint bench
+# make install: scrim into $(PREFIX)/bin, the models into $(PREFIX)/share/scrim/models, where
+# the installed binary looks first (beside its own bin/; SCRIM_MODEL_DIR still overrides)
+PREFIX ?= $(HOME)/.local
+BINDIR = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/scrim
+SCRIM_BIN ?= target/release/scrim
+# where models/fetch.sh put them for make example / make test (copied, then verified)
+FETCHED_MODELS = $(or $(SCRIM_MODEL_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/scrim/models)
+
+.PHONY: example test deps build-deps models lint bench install install-files uninstall
 
 ## example: redact the bundled screenshot into out/ (redacted image, preview, report)
 example: build-deps models
@@ -43,6 +52,24 @@ bench: build-deps models
 	mkdir -p out
 	./target/release/scrim bench --json out/bench.json --chart out/bench.png
 	$(CARGO) bench
+
+## install: scrim on the PATH ($(PREFIX)/bin) with its models; make uninstall removes both
+install: build-deps
+	$(CARGO) build --release
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
+	install -D -m 755 $(SCRIM_BIN) $(DESTDIR)$(BINDIR)/scrim
+	install -d $(DESTDIR)$(SHAREDIR)/models
+	@if [ -d "$(FETCHED_MODELS)" ] && [ "$$(realpath "$(FETCHED_MODELS)")" != "$$(realpath "$(DESTDIR)$(SHAREDIR)/models")" ]; then \
+	  cp -pR "$(FETCHED_MODELS)"/. "$(DESTDIR)$(SHAREDIR)/models/"; fi
+	SCRIM_MODEL_DIR="$(DESTDIR)$(SHAREDIR)/models" models/fetch.sh
+	@case ":$$PATH:" in *":$(BINDIR):"*) echo "scrim installed: run 'scrim doctor'";; \
+	  *) echo "scrim installed in $(BINDIR), which is not on your PATH: export PATH=\"$(BINDIR):\$$PATH\"";; esac
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/scrim
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 build-deps:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BUILD_PACKAGES) python3-pip python3-venv ca-certificates ffmpeg"

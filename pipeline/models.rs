@@ -25,11 +25,16 @@ pub const CENTERFACE_MODEL: &str = "centerface.onnx";
 /// models for the camera tests and `scrim bench camera`.
 pub const PERSON_IMAGE: &str = "astronaut.png";
 
-/// The directory the models are looked up in: `$SCRIM_MODEL_DIR`, else
-/// `$XDG_CACHE_HOME/scrim/models`, else `~/.cache/scrim/models` (where `models/fetch.sh` puts them).
+/// The directory the models are looked up in: `$SCRIM_MODEL_DIR`; else `../share/scrim/models`
+/// beside the running binary when that exists (`make install` puts them there, so an installed
+/// scrim finds its own models for every user); else `$XDG_CACHE_HOME/scrim/models`, else
+/// `~/.cache/scrim/models` (where `models/fetch.sh` puts them).
 pub fn default_model_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("SCRIM_MODEL_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
+    }
+    if let Some(installed) = installed_model_dir().filter(|d| d.is_dir()) {
+        return installed;
     }
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .filter(|d| !d.is_empty())
@@ -37,6 +42,13 @@ pub fn default_model_dir() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .unwrap_or_else(|| PathBuf::from(".cache"));
     cache.join("scrim").join("models")
+}
+
+/// `PREFIX/share/scrim/models` for a binary at `PREFIX/bin/scrim`.
+pub fn installed_model_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let prefix = exe.parent()?.parent()?;
+    Some(prefix.join("share").join("scrim").join("models"))
 }
 
 /// The set of files one analysis needs.

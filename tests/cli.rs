@@ -273,3 +273,46 @@ fn output_cannot_overwrite_input() {
     let o = scrim(&["redact", s(&p), "-o", s(&p)]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// A successful run says nothing alarming on stderr, wherever it runs: no library's `error:` line
+/// (Mesa's Vulkan layer and libwayland printed two without XDG_RUNTIME_DIR: ssh, CI, containers),
+/// and every line scrim prints itself is its own (`scrim` prefix) or a progress line.
+#[test]
+fn successful_runs_print_no_error_lines_with_or_without_xdg_runtime_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    std::fs::create_dir(&run).unwrap();
+    std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let png = common::asset("examples/intranet-dashboard.png");
+    let out = dir.path().join("out.png");
+    let mkv = dir.path().join("out.mkv");
+    let src = format!("file:{}", s(&png));
+    let sink = format!("file:{}", s(&mkv));
+    let runs: [&[&str]; 4] = [
+        &["redact", s(&png), "-o", s(&out)],
+        &["doctor"],
+        // forces the adapter probe: lavapipe here, a real GPU elsewhere
+        &["--backend", "gpu", "redact", s(&png), "-o", s(&out)],
+        &["live", "--source", &src, "--sink", &sink, "--frames", "3"],
+    ];
+    for runtime_dir in [None, Some(run.as_path())] {
+        for args in runs {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_scrim"));
+            c.args(args).env_remove("NODEVICE_SELECT");
+            match runtime_dir {
+                Some(d) => c.env("XDG_RUNTIME_DIR", d),
+                None => c.env_remove("XDG_RUNTIME_DIR"),
+            };
+            let o = c.output().unwrap();
+            let err = stderr(&o);
+            assert!(o.status.success(), "{args:?} (XDG_RUNTIME_DIR {runtime_dir:?}): {err}");
+            for line in err.lines() {
+                assert!(
+                    line.starts_with("scrim") || line.starts_with("  "),
+                    "{args:?} (XDG_RUNTIME_DIR {runtime_dir:?}): stderr line not scrim's own: {line:?}"
+                );
+                assert!(!line.contains("error"), "{args:?}: {line:?}");
+            }
+        }
+    }
+}

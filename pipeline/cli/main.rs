@@ -16,13 +16,26 @@ use clap::{Parser, Subcommand};
 use scrim::models::{self, ModelDir};
 use scrim::redact::{BackendChoice, Redactor};
 
-/// The redactor the user asked for, telling them when it had to fall back.
+/// The redactor the user asked for, telling them when a GPU they asked for (or one that is there)
+/// could not be used. `auto` settling on the CPU is expected and silent; `scrim doctor` says why.
 pub fn redactor(choice: BackendChoice) -> Box<dyn Redactor> {
     let (r, note) = scrim::redact::select(choice);
-    if let Some(n) = note {
+    if let Some(n) = note.filter(|n| n.warning) {
         eprintln!("scrim: {n}");
     }
     r
+}
+
+/// Mesa's Vulkan device-select layer connects to a Wayland display to order the devices, and
+/// libwayland prints `error: XDG_RUNTIME_DIR is invalid or not set in the environment.` wherever
+/// that variable is unset (ssh, CI, containers): twice per adapter probe, on a run that is fine.
+/// scrim orders adapters itself (`redact::backend`), so the layer is switched off there. Set
+/// before any thread exists, so nothing else reads the environment meanwhile.
+fn quiet_vulkan_device_select() {
+    let runtime_dir_ok = std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| std::path::Path::new(&d).is_dir());
+    if !runtime_dir_ok && std::env::var_os("NODEVICE_SELECT").is_none() {
+        std::env::set_var("NODEVICE_SELECT", "1");
+    }
 }
 
 #[derive(Parser)]
@@ -40,7 +53,7 @@ boxes, never the text it redacted.\n\n\
 First run `models/fetch.sh` (from the source tree) to install ONNX Runtime and the models."
 )]
 struct Cli {
-    /// Directory holding ONNX Runtime and the models [default: $SCRIM_MODEL_DIR or ~/.cache/scrim/models]
+    /// Directory holding ONNX Runtime and the models [default: $SCRIM_MODEL_DIR, else PREFIX/share/scrim/models beside an installed scrim, else ~/.cache/scrim/models]
     #[arg(long, global = true, value_name = "DIR")]
     models: Option<PathBuf>,
     /// Inference threads [default: all cores]
@@ -87,6 +100,7 @@ ffmpeg -i talk.mp4 -f yuv4mpegpipe - | scrim live --source stdin --mode cover --
 }
 
 fn main() -> ExitCode {
+    quiet_vulkan_device_select();
     let cli = Cli::parse();
     let models = ModelDir::new(cli.models.clone().unwrap_or_else(models::default_model_dir));
     let threads = cli.threads.unwrap_or_else(models::default_threads);
@@ -121,7 +135,7 @@ fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Resul
     if json {
         let v = serde_json::json!({
             "model_dir": inv.model_dir, "components": inv.components, "adapters": adapters,
-            "redaction_backend": chosen.backend(), "backend_note": note,
+            "redaction_backend": chosen.backend(), "backend_note": note.as_ref().map(|n| &n.text),
         });
         println!("{}", serde_json::to_string_pretty(&v).expect("inventory serialises"));
     } else {

@@ -5,7 +5,7 @@ mod backend;
 mod cpu;
 mod gpu;
 
-pub use backend::{adapters, select, AdapterSummary, BackendChoice};
+pub use backend::{adapters, hardware_gpu_possible, select, AdapterSummary, BackendChoice, Note};
 pub use cpu::{blend, CpuRedactor};
 pub use gpu::GpuRedactor;
 
