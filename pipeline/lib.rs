@@ -17,6 +17,7 @@ pub mod live;
 pub mod models;
 pub mod ocr;
 pub mod policy;
+pub mod process;
 pub mod redact;
 pub mod region;
 pub mod report;

@@ -19,37 +19,77 @@ fn with_env(mut c: Command, run: &Path) -> Command {
     c
 }
 
-#[test]
-fn pipewire_consumers_see_only_redacted_frames() {
-    let dir = tempfile::tempdir().unwrap();
-    let run = dir.path().join("run");
-    std::fs::create_dir_all(&run).unwrap();
-    std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
-    let mut procs = common::Procs(Vec::new());
+/// Polls `cond` until it holds; fails with `what` after `secs`.
+fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {secs} s waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What `pw-cli ls OBJECT_TYPE` lists on the daemon in `run` (empty if it cannot connect).
+fn pw_list(run: &Path, kind: &str) -> String {
+    let o = with_env(Command::new("pw-cli"), run)
+        .args(["ls", kind])
+        .stderr(Stdio::null())
+        .output()
+        .expect("pw-cli (make deps)");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn has_node(run: &Path, name: &str) -> bool {
+    pw_list(run, "Node").contains(&format!("node.name = \"{name}\""))
+}
+
+/// A session bus, PipeWire and WirePlumber in the private runtime directory `run`, each waited
+/// for (its socket, its client) rather than given a fixed time.
+fn daemons(procs: &mut common::Procs, run: &Path) {
+    std::fs::create_dir_all(run).unwrap();
+    std::fs::set_permissions(run, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     let quiet = |mut c: Command| {
         c.stdout(Stdio::null()).stderr(Stdio::null());
         c
     };
-    let mut dbus = with_env(Command::new("dbus-daemon"), &run);
+    let mut dbus = with_env(Command::new("dbus-daemon"), run);
     dbus.args([
         "--session",
         "--nofork",
         &format!("--address=unix:path={}/bus", run.display()),
     ]);
     procs.0.push(quiet(dbus).spawn().expect("dbus-daemon (make deps)"));
-    std::thread::sleep(Duration::from_millis(500));
+    wait_for(30, "the session bus", || run.join("bus").exists());
+    procs.0.push(pipewire(run));
     procs.0.push(
-        quiet(with_env(Command::new("pipewire"), &run))
-            .spawn()
-            .expect("pipewire (make deps)"),
-    );
-    std::thread::sleep(Duration::from_secs(1));
-    procs.0.push(
-        quiet(with_env(Command::new("wireplumber"), &run))
+        quiet(with_env(Command::new("wireplumber"), run))
             .spawn()
             .expect("wireplumber (make deps)"),
     );
-    std::thread::sleep(Duration::from_secs(2));
+    wait_for(60, "WirePlumber to connect", || {
+        pw_list(run, "Client").contains("WirePlumber")
+    });
+}
+
+/// The PipeWire daemon alone, once it answers.
+fn pipewire(run: &Path) -> std::process::Child {
+    let child = with_env(Command::new("pipewire"), run)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("pipewire (make deps)");
+    wait_for(30, "the PipeWire daemon", || pw_list(run, "Core").contains("id 0"));
+    child
+}
+
+#[test]
+fn pipewire_consumers_see_only_redacted_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let mut procs = common::Procs(Vec::new());
+    daemons(&mut procs, &run);
 
     let src = format!("file:{}", common::asset("examples/intranet-dashboard.png").display());
     let mut scrim = with_env(Command::new(env!("CARGO_BIN_EXE_scrim")), &run);
@@ -70,8 +110,8 @@ fn pipewire_consumers_see_only_redacted_frames() {
         .stderr(Stdio::piped());
     let scrim = scrim.spawn().unwrap();
     procs.0.push(scrim);
-    // give the analysis time to settle, then read frames as a camera consumer would
-    std::thread::sleep(Duration::from_secs(5));
+    wait_for(120, "scrim's PipeWire node", || has_node(&run, "scrim-test"));
+    // read frames as a camera consumer would (hold mode releases only analysed frames)
     let shots = dir.path().join("got%02d.png");
     let mut gst = with_env(Command::new("gst-launch-1.0"), &run);
     gst.args([
@@ -103,4 +143,33 @@ fn pipewire_consumers_see_only_redacted_frames() {
         text.contains(&common::squash("On-call handbook")),
         "the page itself is not shown"
     );
+}
+
+#[test]
+fn ctrl_c_to_the_process_group_removes_the_node_and_exits_0() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let mut procs = common::Procs(Vec::new());
+    daemons(&mut procs, &run);
+    let src = format!("file:{}", common::asset("examples/intranet-dashboard.png").display());
+    let mut scrim = with_env(Command::new(env!("CARGO_BIN_EXE_scrim")), &run);
+    let mut scrim = scrim
+        .args(["live", "--source", &src, "--sink", "pipewire:scrim-int", "--fps", "10"])
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(120, "scrim's PipeWire node", || has_node(&run, "scrim-int"));
+    // SAFETY: kill has no memory preconditions; the group is the child's
+    assert_eq!(unsafe { libc::kill(-(scrim.id() as i32), libc::SIGINT) }, 0);
+    let mut status = None;
+    wait_for(30, "scrim to exit", || {
+        status = scrim.try_wait().unwrap();
+        status.is_some()
+    });
+    let err = String::from_utf8_lossy(&scrim.wait_with_output().unwrap().stderr).into_owned();
+    assert!(status.unwrap().success(), "{err}");
+    wait_for(30, "the node to go away", || !has_node(&run, "scrim-int"));
 }

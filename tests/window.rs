@@ -9,6 +9,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -20,9 +21,11 @@ fn xvfb(procs: &mut common::Procs) -> String {
     common::xvfb(procs, "2048x1200x24")
 }
 
+/// scrim in a process group of its own, as a shell starts a foreground job.
 fn scrim(display: &str, frames: u32, dir: &Path, name: &str) -> Child {
     let src = format!("file:{}", common::asset("examples/intranet-dashboard.png").display());
     Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .process_group(0)
         .env("DISPLAY", display)
         .args(["live", "--source", &src, "--fps", "10", "--frames", &frames.to_string()])
         .args(["--sink", &format!("window:{TITLE}")])
@@ -208,6 +211,27 @@ fn the_run_ends_with_the_stream_and_when_the_x_server_dies() {
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("lost the X display"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_to_the_process_group_closes_the_window_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut procs = common::Procs(Vec::new());
+    let display = xvfb(&mut procs);
+    let err = dir.path().join("int.err");
+    let mut child = scrim(&display, 3000, dir.path(), "int");
+    wait_for_window(&display, &mut child, &err);
+    // SAFETY: kill has no memory preconditions; the group is the child's
+    assert_eq!(unsafe { libc::kill(-(child.id() as i32), libc::SIGINT) }, 0);
+    let status = wait_exit(&mut child, 20, &err);
+    let stderr = read(&err);
+    assert!(status.success(), "{status}: {stderr}");
+    assert_eq!(
+        xdotool(&display, &["search", "--name", &format!("^{TITLE}$")]),
+        None,
+        "window gone"
+    );
+    assert!(read(&dir.path().join("int.jsonl")).lines().count() > 0, "{stderr}");
 }
 
 #[test]

@@ -98,7 +98,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     } else {
         Box::new(gate(args.mode, args.max_latency, policy, models, threads, backend)?)
     };
-    let stop = crate::video::stop_flag();
+    let stop = crate::signals::stop_flag();
     let mut stats_file = match &args.stats {
         Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| {
             Error::new(ErrorKind::Output, format!("cannot create {}: {e}", p.display()))

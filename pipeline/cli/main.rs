@@ -7,6 +7,7 @@ mod chart;
 mod live;
 mod livebench;
 mod redact;
+mod signals;
 mod video;
 
 use std::path::PathBuf;

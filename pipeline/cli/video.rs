@@ -3,8 +3,6 @@
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scrim::analyze::Analyzer;
@@ -15,16 +13,6 @@ use scrim::policy::Policy;
 use scrim::redact::BackendChoice;
 use scrim::stream::StreamAnalyzer;
 use scrim::video::{self, Analysis, EncodeOptions, VideoJob};
-
-/// Set by Ctrl-C; checked between frames.
-pub fn stop_flag() -> Arc<AtomicBool> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let s = stop.clone();
-    // a second handler cannot be installed; then Ctrl-C just kills the process, and the
-    // partial output still has a name that does not look finished
-    let _ = ctrlc::set_handler(move || s.store(true, Ordering::Relaxed));
-    stop
-}
 
 pub fn run(
     input: &Path,
@@ -53,7 +41,7 @@ pub fn run(
         stream = Some(StreamAnalyzer::new(analyzer, video::VIDEO_NOISE_TOLERANCE).exhaustive(args.exhaustive));
     }
     let mut redactor = crate::redactor(backend);
-    let stop = stop_flag();
+    let stop = crate::signals::stop_flag();
     let mut stats_file = match &args.stats {
         Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| {
             Error::new(ErrorKind::Output, format!("cannot create {}: {e}", p.display()))

@@ -154,7 +154,12 @@ pub fn run(
             }
             // pull everything that can go
             while let Pulled::Released(r) = gate.pull(Instant::now())? {
-                emit(&r, &mut *sink, start, &mut stats, &mut latencies)?;
+                match emit(&r, &mut *sink, start, &mut stats, &mut latencies) {
+                    // told to stop, and the reader went too (a terminal's Ctrl-C reaches every
+                    // program of a pipeline): the end the user asked for, not a failure
+                    Err(e) if e.kind() == ErrorKind::Closed && stop.load(Ordering::Relaxed) => return Ok(()),
+                    r => r?,
+                }
                 st.regions = r.regions.len();
                 st.frames_out += 1;
             }

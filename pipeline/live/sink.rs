@@ -35,7 +35,7 @@ impl<W: Write> Y4mSink<W> {
 
 fn gone(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Error::new(ErrorKind::Output, "the reader of the output went away (pipe closed)")
+        Error::new(ErrorKind::Closed, "the reader of the output went away (pipe closed)")
     } else {
         Error::new(ErrorKind::Output, format!("cannot write the output: {e}"))
     }
@@ -146,7 +146,7 @@ impl PipewireSink {
             "props,media.class=Video/Source,node.name={},node.description=scrim-redacted,media.role=Camera",
             self.name
         );
-        let mut child = std::process::Command::new("gst-launch-1.0")
+        let mut child = crate::process::command("gst-launch-1.0")
             .args(["-q", "fdsrc", "fd=0", "!", "rawvideoparse"])
             .arg(format!("width={w}"))
             .arg(format!("height={h}"))

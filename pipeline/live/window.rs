@@ -10,7 +10,7 @@
 //!
 //! The window is found by its title (`WM_NAME` and `_NET_WM_NAME`, default "scrim — redacted")
 //! and has `WM_CLASS` "scrim". Closing it (`WM_DELETE_WINDOW`, or the window being destroyed)
-//! ends the stream: the `write` that sees it fails with [`ErrorKind::Output`] and the live loop
+//! ends the stream: the `write` that sees it fails with [`ErrorKind::Closed`] and the live loop
 //! finishes the sink. Every wait on the server is bounded: a server that goes away or stops
 //! answering for [`TIMEOUT`] is an error, never a hang.
 
@@ -579,7 +579,13 @@ impl Sink for WindowSink {
                 }
             }
         }
-        Err(Error::new(ErrorKind::Output, self.ended.clone().expect("set above")))
+        // a closed window is the viewer going away; a lost server is a failure
+        let kind = if self.lost {
+            ErrorKind::Output
+        } else {
+            ErrorKind::Closed
+        };
+        Err(Error::new(kind, self.ended.clone().expect("set above")))
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {

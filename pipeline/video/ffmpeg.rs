@@ -5,7 +5,7 @@
 
 use std::io::{BufReader, BufWriter, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Stdio};
 use std::thread::JoinHandle;
 
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::mkv::{MkvReader, MkvWriter, PixelFormat, TimedFrame};
 use super::yuv::Yuv420;
 use crate::error::{Error, ErrorKind, Result};
+use crate::process::{command, describe_exit, Partial};
 
 pub const INSTALL_HINT: &str = "install ffmpeg (Debian: `apt-get install ffmpeg`)";
 
@@ -83,7 +84,7 @@ pub fn probe(input: &Path) -> Result<Probe> {
             format!("{}: no such file", input.display()),
         ));
     }
-    let out = Command::new("ffprobe")
+    let out = command("ffprobe")
         .args(["-v", "error", "-show_streams", "-show_format", "-of", "json"])
         .arg(input)
         .stdin(Stdio::null())
@@ -161,7 +162,7 @@ impl Decoder {
 
     /// Any ffmpeg input (e.g. `-f x11grab -i :1`), decoded to timestamped I420.
     pub fn spawn<S: AsRef<std::ffi::OsStr>>(input_args: &[S]) -> Result<Decoder> {
-        let mut child = Command::new("ffmpeg")
+        let mut child = command("ffmpeg")
             .args(["-v", "error", "-nostdin"])
             .args(input_args)
             .args([
@@ -319,9 +320,11 @@ pub struct Encoder {
     child: Child,
     writer: Option<MkvWriter<BufWriter<ChildStdin>>>,
     stderr: Option<JoinHandle<String>>,
-    partial: PathBuf,
+    /// Removed when the encoder is dropped unfinished.
+    partial: Partial,
     output: PathBuf,
-    done: bool,
+    /// Why ffmpeg stopped, once it did: every later call fails with it again.
+    failed: Option<String>,
 }
 
 impl Encoder {
@@ -334,11 +337,9 @@ impl Encoder {
         opts: &EncodeOptions,
     ) -> Result<Encoder> {
         let format = format_for(output)?;
-        let name = output
-            .file_name()
+        let partial = Partial::for_output(output)
             .ok_or_else(|| Error::new(ErrorKind::Usage, format!("{}: not a file name", output.display())))?;
-        let partial = output.with_file_name(format!(".{}.scrim-partial", name.to_string_lossy()));
-        let mut cmd = Command::new("ffmpeg");
+        let mut cmd = command("ffmpeg");
         cmd.args(["-v", "error", "-nostdin", "-y", "-f", "matroska", "-i", "pipe:0"]);
         if let Some(source) = source {
             cmd.arg("-i")
@@ -397,13 +398,14 @@ impl Encoder {
         if width % 2 == 1 || height % 2 == 1 {
             cmd.args(["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]);
         }
-        cmd.args(["-pix_fmt", "yuv420p", "-f", format]).arg(&partial);
+        cmd.args(["-pix_fmt", "yuv420p", "-f", format]).arg(partial.path());
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| spawn_error("ffmpeg", e))?;
+        partial.written_by(child.id());
         let stdin = child.stdin.take().expect("piped stdin");
         let stderr = drain(child.stderr.take().expect("piped stderr"));
         let mut enc = Encoder {
@@ -412,7 +414,7 @@ impl Encoder {
             stderr: Some(stderr),
             partial,
             output: output.to_path_buf(),
-            done: false,
+            failed: None,
         };
         match MkvWriter::new(
             BufWriter::with_capacity(1 << 20, stdin),
@@ -427,56 +429,68 @@ impl Encoder {
     }
 
     pub fn write(&mut self, frame: &Yuv420, pts_ms: i64) -> Result<()> {
-        let w = self.writer.as_mut().expect("writer open until finish");
-        if w.write(frame.data(), pts_ms).is_err() {
-            return Err(self.failure("the encoder stopped accepting frames"));
+        let ok = match self.writer.as_mut() {
+            Some(w) => w.write(frame.data(), pts_ms).is_ok(),
+            None => false,
+        };
+        if !ok {
+            return Err(self.failure("the encoder (ffmpeg) stopped accepting frames"));
         }
         Ok(())
     }
 
     /// Closes the stream, waits for ffmpeg and renames the finished file into place.
     pub fn finish(mut self) -> Result<PathBuf> {
-        let w = self.writer.take().expect("writer open until finish");
-        if w.finish().is_err() {
-            return Err(self.failure("the encoder stopped accepting frames"));
+        let closed = match self.writer.take() {
+            Some(w) => w.finish().is_ok(),
+            None => false,
+        };
+        if !closed {
+            return Err(self.failure("the encoder (ffmpeg) stopped accepting frames"));
         }
-        let status = self
-            .child
-            .wait()
-            .map_err(|e| Error::new(ErrorKind::Output, e.to_string()))?;
+        let status = self.child.wait();
+        self.partial.writer_reaped();
+        let status = status.map_err(|e| Error::new(ErrorKind::Output, e.to_string()))?;
         if !status.success() {
-            return Err(self.failure("encoding failed"));
+            return Err(self.failure("encoding (ffmpeg) failed"));
         }
-        std::fs::rename(&self.partial, &self.output).map_err(|e| {
+        std::fs::rename(self.partial.path(), &self.output).map_err(|e| {
             Error::new(
                 ErrorKind::Output,
                 format!("cannot move the result to {}: {e}", self.output.display()),
             )
         })?;
-        self.done = true;
+        self.partial.completed();
         Ok(self.output.clone())
     }
 
-    /// Stops ffmpeg and builds an error from its last words (disk full, bad stream copy, …).
+    /// Stops ffmpeg and builds an error from its last words (disk full, bad stream copy, …) or
+    /// how it ended (a signal); the first failure is kept and returned by every later call.
     fn failure(&mut self, what: &str) -> Error {
-        self.writer = None;
-        let _ = self.child.wait();
-        let log = collect_log(self.stderr.take());
-        Error::new(
-            ErrorKind::Output,
-            format!("{what} writing {}: {}", self.output.display(), last_line(&log).trim()),
-        )
+        if self.failed.is_none() {
+            self.writer = None;
+            let status = self.child.wait();
+            self.partial.writer_reaped();
+            let log = collect_log(self.stderr.take());
+            let why = match status {
+                Ok(s) if log.trim().is_empty() => describe_exit(s),
+                _ => last_line(&log).trim().to_string(),
+            };
+            self.failed = Some(format!("{what} writing {}: {why}", self.output.display()));
+        }
+        Error::new(ErrorKind::Output, self.failed.clone().unwrap_or_default())
     }
 }
 
 impl Drop for Encoder {
     fn drop(&mut self) {
-        if !self.done {
-            // an unfinished output never stays behind looking like a result
+        if self.failed.is_none() {
+            // unfinished (or finished, and then this changes nothing): stop ffmpeg before the
+            // partial output is removed, so it cannot write it again
             self.writer = None;
             let _ = self.child.kill();
             let _ = self.child.wait();
-            let _ = std::fs::remove_file(&self.partial);
+            self.partial.writer_reaped();
         }
     }
 }
