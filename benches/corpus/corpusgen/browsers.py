@@ -30,7 +30,8 @@ FIREFOX_PREFS = {
     "browser.ping-centre.telemetry": False, "media.autoplay.default": 5, "browser.sessionstore.resume_from_crash": False,
     "browser.tabs.warnOnClose": False, "browser.warnOnQuit": False, "network.proxy.no_proxies_on": "",
     "network.proxy.allow_hijacking_localhost": True, "network.proxy.type": 1, "browser.download.panel.shown": True,
-    "sidebar.revamp": False, "browser.ml.chat.enabled": False, "browser.profiles.enabled": False,
+    "network.stricttransportsecurity.preloadlist": False, "dom.security.https_first": False,
+    "dom.security.https_first_schemeless": False, "sidebar.revamp": False, "browser.ml.chat.enabled": False, "browser.profiles.enabled": False,
 }
 
 

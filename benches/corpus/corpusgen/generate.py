@@ -104,6 +104,7 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=2, help="parallel oracle readers (default 2)")
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/scrim-corpus-ocr"), help="oracle cache ('' for none)")
     ap.add_argument("--only", help="comma-separated applications to render (debugging)")
+    ap.add_argument("--cases", help="comma-separated case ids: render only their sessions (debugging)")
     a = ap.parse_args(argv)
     count = 36 if a.quick else a.count
     missing = xsession.missing_tools(["Xvfb", "openbox", "xdotool", "ffmpeg", "tesseract", "chromium", "firefox-esr",
@@ -124,6 +125,9 @@ def main(argv=None):
     if a.only:
         keep = set(a.only.split(","))
         sessions = [s for s in sessions if s["app"] in keep]
+    if a.cases:
+        want = set(a.cases.split(","))
+        sessions = [s for s in sessions if want & {sc["case"] for sc in s["screens"]}]
     t0 = time.monotonic()
     metas, failures, futures = [], [], []
     pool = ThreadPoolExecutor(a.jobs)
@@ -136,17 +140,22 @@ def main(argv=None):
                else desktop_screen(sess, wd, a.seed, log))
         try:
             for meta, img in gen:
+                if meta is None:  # this screen could not be rendered: record it and go on
+                    failures.append(dict(img, app=sess["app"]))
+                    print(f"generate: {img['case']} failed: {img['error']}", file=sys.stderr, flush=True)
+                    continue
                 png = os.path.join(a.out, meta["case"] + ".png")
                 img.save(png, optimize=False)
                 futures.append(pool.submit(finalize, meta, png, a.out, a.cache or None))
                 done += 1
                 print(f"[{done}/{n_total}] {meta['case']} ({time.monotonic() - t0:.0f}s)", file=sys.stderr, flush=True)
-        except Exception as e:  # one broken session must not end the run: record it and go on
-            failures.append({"session": sess["screens"][0]["case"], "app": sess["app"], "error": f"{type(e).__name__}: {e}"})
+        except Exception as e:  # a bug in one session must not end the run: record it and go on
+            failures.append({"case": sess["screens"][0]["case"], "app": sess["app"], "error": f"{type(e).__name__}: {e}"})
             print(f"generate: session {sess['screens'][0]['case']} failed: {e}", file=sys.stderr, flush=True)
             traceback.print_exc(file=log)
         finally:
-            shutil.rmtree(wd, ignore_errors=True)
+            for d in os.listdir(work):
+                shutil.rmtree(os.path.join(work, d), ignore_errors=True)
     for fu in futures:
         metas.append(fu.result())
     pool.shutdown()

@@ -99,6 +99,12 @@ class Ctx:
     def ip(self):
         return self.f.ipv4() if self.r.random() < 0.85 else self.f.ipv6()
 
+    def nav(self, items):
+        """Sidebar entries: controls only when the design shows a sidebar."""
+        if not self.d["sidebar"]:
+            return []
+        return [self.g.c(n) for n in items]
+
     def user_badge(self):
         """'Signed in as NAME' in the app bar: a person named outside a record."""
         p = self.f.person()

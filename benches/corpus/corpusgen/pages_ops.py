@@ -12,7 +12,7 @@ NAV_OPS = ["Overview", "Services", "Deployments", "Alerts", "Logs", "Settings"]
 
 def _page(ctx, title, service, path, body, brand, nav=NAV_OPS, token=None):
     return {"title": title, "host": ctx.host(service), "path": path, "body": body, "brand": ctx.g.c(brand),
-            "user": ctx.user_badge() if ctx.r.random() < 0.6 else None, "nav": [ctx.g.c(n) for n in nav], "token": token}
+            "user": ctx.user_badge() if ctx.r.random() < 0.6 else None, "nav": ctx.nav(nav), "token": token}
 
 
 def dashboard(ctx):
@@ -89,8 +89,10 @@ def ci_log(ctx):
             g.s(pw, "secret", kind="password")
             g.s(host, "hostname")
             pool.append(f"DATABASE_URL={g.s(url, 'secret', kind='connection-string', cores=default_cores(pw, 'secret'))}")
-        elif k < 0.6:
+        elif k < 0.55:
             pool.append(f"curl -s -H 'Authorization: Bearer {g.secret(f.jwt(), 'jwt')}' {g.url('https://' + ctx.host('api') + '/v1/health')}")
+        elif k < 0.6:
+            pool.append(f"+ export {r.choice(['API_TOKEN', 'ID_TOKEN', 'SERVICE_JWT'])}={g.secret(f.jwt(), 'jwt')}")
         else:
             pool.append(g.c(r.choice(["Step 3/9 : RUN make build", "Build finished successfully in 42 seconds",
                                       "Running unit tests", "All 214 tests passed", "Uploading artifacts",

@@ -8,7 +8,7 @@ NAV_PEOPLE = ["Home", "People", "Reports", "Settings"]
 
 def _page(ctx, title, service, path, body, brand, nav=NAV_PEOPLE):
     return {"title": title, "host": ctx.host(service), "path": path, "body": body, "brand": ctx.g.c(brand),
-            "user": ctx.user_badge() if ctx.r.random() < 0.6 else None, "nav": [ctx.g.c(n) for n in nav]}
+            "user": ctx.user_badge() if ctx.r.random() < 0.6 else None, "nav": ctx.nav(nav)}
 
 
 def hr_record(ctx):
@@ -24,7 +24,13 @@ def hr_record(ctx):
              (g.c("Department"), g.c(r.choice(["Finance", "Engineering", "Sales", "Legal", "Facilities"])))]
     if r.random() < 0.5:
         pairs.append((g.c("Emergency contact"), f"{g.s(f.person()['full'], 'name-in-record')}, {g.s(f.phone(), 'phone')}"))
-    body = f"<h1>{g.c('Employee record')}</h1>" + card(g.c("Personal details"), kv(pairs)) + f"<p class='muted'>{g.c(ctx.sentence())}</p>"
+    deps = ""
+    if r.random() < 0.6:
+        rows = [[g.s(f.person(p["culture"])["first"] + " " + p["last"], "name-in-record"),
+                 g.c(r.choice(["Spouse", "Child", "Partner", "Dependent"])), g.s(f.ssn(), "ssn")] for _ in range(r.randint(1, 3))]
+        deps = card(g.c("Benefits: covered dependents"), table([g.c("Name"), g.c("Relationship"), g.c("SSN")], rows))
+    body = (f"<h1>{g.c('Employee record')}</h1>" + card(g.c("Personal details"), kv(pairs)) + deps
+            + f"<p class='muted'>{g.c(ctx.sentence())}</p>")
     return _page(ctx, "Employee record - HR", r.choice(["hr", "payroll", "people", "workday"]), f"/employees/{r.randint(1000, 9999)}",
                  body, r.choice(["People Portal", "HR", "Payroll"]))
 

@@ -4,6 +4,16 @@ keys) that must stay readable. Their address bars show public URLs."""
 
 from .pagekit import CITIES, PUBLIC_HOSTS, card, table
 
+# Address-bar hosts of the control pages: public sites that neither browser forces to HTTPS
+# (hosts on the HSTS preload list cannot be served from the plain-HTTP loopback server)
+NEWS_HOSTS = ["apnews.com", "www.reuters.com", "www.npr.org", "www.lemonde.fr", "www.spiegel.de", "www.theverge.com",
+              "arstechnica.com", "lwn.net", "www.heise.de", "www.elpais.com", "www.aljazeera.com", "www.abc.net.au",
+              "www.cbc.ca", "www.dw.com"]
+DOCS_HOSTS = ["docs.python-requests.org", "developer.mozilla.org", "docs.rs", "docs.djangoproject.com",
+              "flask.palletsprojects.com", "man7.org", "readthedocs.org", "kubernetes.io"]
+PROJECT_HOSTS = ["gitlab.com", "www.mozilla.org", "www.postgresql.org", "www.kernel.org", "www.debian.org",
+                 "www.rust-lang.org", "www.ruby-lang.org", "www.php.net"]
+STATUS_HOSTS = ["www.githubstatus.com", "status.python.org", "status.npmjs.org"]
 HEADLINES = ["City council approves new bike lanes downtown", "Library extends weekend opening hours",
              "Local bakery wins regional bread award", "Rail operator adds late trains on Fridays",
              "Harbour festival returns after two years", "New study on urban trees and summer heat",
@@ -20,7 +30,7 @@ PARAS = ["The council voted seven to two on Tuesday evening to fund the project.
 
 def _public(ctx, title, host, path, body, brand, nav):
     return {"title": title, "host": host, "path": path, "body": body, "brand": ctx.g.c(brand),
-            "user": None, "nav": [ctx.g.c(n) for n in nav], "public": True}
+            "user": None, "nav": ctx.nav(nav), "public": True}
 
 
 def news(ctx):
@@ -31,7 +41,7 @@ def news(ctx):
                      + "".join(f"<p>{g.c(p)}</p>" for p in r.sample(PARAS, 2))
                      + f"<p>{g.c('Tickets from')} {g.c(ctx.price())} · {g.c('Weather in ' + r.choice(CITIES))} {g.c(str(r.randint(-5, 34)) + ' °C')}</p>")
     body = "".join(items)
-    host = r.choice(["www.theguardian.com", "www.bbc.co.uk", "apnews.com", "www.reuters.com", "en.wikipedia.org"])
+    host = r.choice(NEWS_HOSTS)
     return _public(ctx, "The Example Gazette", host, "/news/local/" + str(r.randint(1000, 9999)), body,
                    r.choice(["The Example Gazette", "Daily Courier", "Metro News"]), ["World", "Local", "Sport", "Culture"])
 
@@ -55,7 +65,7 @@ def docs(ctx):
                         [("get()", "Send a GET request"), ("post()", "Send a POST request"), ("head()", "Fetch headers only"),
                          ("Session()", "Persist settings across requests"), ("put()", "Replace a resource"),
                          ("delete()", "Remove a resource")], 4)]))
-    host = r.choice(["docs.python-requests.org", "docs.python.org", "developer.mozilla.org", "docs.rs"])
+    host = r.choice(DOCS_HOSTS)
     return _public(ctx, "Quickstart - Documentation", host, "/en/latest/user/quickstart/", body, "Documentation",
                    ["Install", "Quickstart", "Advanced", "API reference"])
 
@@ -70,7 +80,7 @@ def release_notes(ctx):
     body = (f"<h1>{g.c('Release notes')}</h1><p>{g.c('Every release is signed and published on')} {g.c('github.com')}.</p>"
             + table([g.c("Version"), g.c("Date"), g.c("Commit"), g.c("Highlights")], rows)
             + f"<p class='muted'>{g.c('ISBN 978-0-13-468599-1')} · {g.c('Order #A1043-77')} · {g.c('Ticket ' + ctx.ticket())}</p>")
-    host = r.choice(["github.com", "gitlab.com", "www.mozilla.org", "www.postgresql.org"])
+    host = r.choice(PROJECT_HOSTS)
     return _public(ctx, "Release notes", host, "/project/releases", body, "Project", ["Code", "Issues", "Releases", "Wiki"])
 
 
@@ -82,7 +92,7 @@ def status_page(ctx):
     body = (f"<h1>{g.c('All systems operational')}</h1>" + card(g.c("Uptime over the last 90 days"), table(
         [g.c("Component"), g.c("Status"), g.c("Uptime"), g.c("Response time")], rows))
         + f"<p>{g.c('Last updated')} {g.c(ctx.time())} UTC · {g.c('Subscribe to updates')}</p>")
-    host = r.choice(["www.githubstatus.com", "status.python.org", "status.npmjs.org"])
+    host = r.choice(STATUS_HOSTS)
     return _public(ctx, "Status", host, "/", body, "Status", ["Current", "History", "Subscribe"])
 
 

@@ -51,7 +51,7 @@ def plan(seed, count):
                     tpl = tcycle.pop()
                 s["screens"].append({"case": next_case(app, tpl, size), "kind": "page", "template": tpl})
                 left -= 1
-                if left > 0 and len(s["screens"]) > 1 and r.random() < 0.3:
+                if left > 0 and len(s["screens"]) > 1 and r.random() < 0.4:
                     typing = r.choice(["history-prefix", "history-prefix", "new-host", "short-host", "url", "search"])
                     s["screens"].append({"case": next_case(app, "omnibox-typing", size), "kind": "typing", "typing": typing})
                     left -= 1

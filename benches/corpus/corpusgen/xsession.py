@@ -28,10 +28,19 @@ class XSession:
         with os.fdopen(r) as f:
             num = f.readline().strip()
         if not num:
+            self.xvfb.kill()
+            self.xvfb.wait()
             raise RuntimeError("Xvfb did not start")
         self.display = f":{num}"
         LIVE.append(self)
-        rc = os.path.join(workdir, "openbox-rc.xml")
+        try:
+            self._start_wm(maximize)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start_wm(self, maximize):
+        rc = os.path.join(self.workdir, "openbox-rc.xml")
         with open("/etc/xdg/openbox/rc.xml") as f:
             conf = f.read()
         rule = "<applications><application class=\"*\"><maximized>yes</maximized></application></applications>" \
