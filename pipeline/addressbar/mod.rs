@@ -4,45 +4,23 @@
 //! covered, including any text OCR failed to read. A bar is a URL-looking text line near the top
 //! of the frame that sits in a uniformly coloured field; the field's extent is found by walking
 //! outwards from the text over pixels of the field's colour.
+//!
+//! The bar is a *place*, not a text pattern: while the user types, the field shows a half-typed
+//! host or a search query and a suggestion popup opens under it ([`popup`]). In a single frame
+//! that state is recognised by the popup's first row repeating the typed text; in a stream,
+//! [`BarMemory`] remembers each field found and keeps covering it, and its popup, for as long as
+//! the toolbar around it stays where it was.
+
+mod field;
+mod memory;
+mod popup;
+
+pub use memory::BarMemory;
 
 use crate::classify::hosts;
 use crate::frame::{Frame, Rect};
 use crate::ocr::TextLine;
-
-/// Colour distance under which two pixels are "the same field". Chromium's light omnibox
-/// (#f1f3f4) sits on a white toolbar: 14 levels apart, so this must be tighter than that.
-const TOLERANCE: i32 = 8;
-
-fn close(a: [u8; 4], b: [u8; 4]) -> bool {
-    (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= TOLERANCE)
-}
-
-/// Most common colour in a rectangle (text is a minority of a line box's pixels).
-fn dominant_colour(frame: &Frame, r: Rect) -> [u8; 4] {
-    let mut counts = std::collections::HashMap::<[u8; 3], u32>::new();
-    for y in r.y..r.bottom() {
-        for x in (r.x..r.right()).step_by(2) {
-            let p = frame.pixel(x, y);
-            // quantise lightly so anti-aliasing noise does not split the vote
-            *counts.entry([p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8]).or_default() += 1;
-        }
-    }
-    let best = counts
-        .into_iter()
-        .max_by_key(|&(_, n)| n)
-        .map(|(c, _)| c)
-        .unwrap_or([0; 3]);
-    // the exact colour of a pixel in that bucket
-    for y in r.y..r.bottom() {
-        for x in r.x..r.right() {
-            let p = frame.pixel(x, y);
-            if [p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8] == best {
-                return p;
-            }
-        }
-    }
-    [best[0], best[1], best[2], 255]
-}
+use field::{dominant_colour, field_around, panel_right_edge};
 
 /// Does a text line read like the content of an address bar? One of its words is a URL with a
 /// scheme, "host/path", "host:port", an IP address, or a bare host name.
@@ -95,90 +73,137 @@ fn typed_host_words(text: &str) -> bool {
     labels.len() >= 3 && labels.iter().filter(|l| l.chars().any(|c| c.is_alphabetic())).count() >= 2
 }
 
-/// The address-bar fields in a frame, given its OCR lines.
-pub fn find_address_bars(frame: &Frame, lines: &[TextLine]) -> Vec<Rect> {
-    let top_band = (frame.height() as f32 * 0.2).max(160.0) as u32;
-    let mut bars: Vec<Rect> = Vec::new();
-    for line in lines {
-        let r = line.rect;
-        if r.is_empty() || r.y > top_band || !(is_urlish(&line.text) || is_typed_host(&line.text)) {
+/// Why a part of the frame is covered as the address bar (the region's rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarPart {
+    /// The field, found in this frame.
+    Field,
+    /// A field found in an earlier frame of the stream whose toolbar is still in place.
+    Remembered,
+    /// The suggestion popup open under a field.
+    Popup,
+}
+
+impl BarPart {
+    pub fn rule(self) -> &'static str {
+        match self {
+            BarPart::Field => "omnibox",
+            BarPart::Remembered => "omnibox-remembered",
+            BarPart::Popup => "omnibox-popup",
+        }
+    }
+}
+
+/// An address bar seen in one frame.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    field: Rect,
+    popup: Option<Rect>,
+    /// Line height of the text in it.
+    text_h: u32,
+    /// The field's colour when found idle (a URL in a bounded field): the state memory
+    /// compares with to tell that it is focused. `None` for fields found some other way.
+    idle: Option<[u8; 4]>,
+}
+
+/// How far down the frame a browser's toolbar can sit (tab strip and toolbar at 200 % UI).
+fn top_band(frame: &Frame) -> u32 {
+    (frame.height() as f32 * 0.2).max(160.0) as u32
+}
+
+/// The address-bar fields (and open popups) in a frame, given its OCR lines.
+pub fn find_address_bars(frame: &Frame, lines: &[TextLine]) -> Vec<(Rect, BarPart)> {
+    parts(&seen(frame, lines))
+}
+
+fn parts(seen: &[Seen]) -> Vec<(Rect, BarPart)> {
+    let mut out = Vec::new();
+    for s in seen {
+        out.push((s.field, BarPart::Field));
+        if let Some(p) = s.popup {
+            out.push((p, BarPart::Popup));
+        }
+    }
+    out
+}
+
+fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
+    let top = top_band(frame);
+    let bounds = frame.bounds();
+    let mut bars: Vec<Seen> = Vec::new();
+    // being typed into: the popup's first row repeats the field's text
+    for i in popup::typing_signature(lines, top) {
+        let l = &lines[i];
+        let h = l.rect.h.max(8);
+        if bars.iter().any(|b| b.field.overlaps(l.rect)) {
             continue;
         }
-        if bars.iter().any(|b| b.overlaps(r)) {
+        let x0 = l.rect.x.saturating_sub(3 * h);
+        // the panel's right edge, along the glyph-free row under the typed text; where the
+        // panel has the toolbar's colour (Chromium dark) it cannot be seen: most of the width
+        let x1 = panel_right_edge(frame, (l.rect.bottom() + 2).min(frame.height() - 1), l.rect.right() + 2)
+            .filter(|&e| e > l.rect.right() + 4 * h)
+            .unwrap_or_else(|| frame.width().saturating_sub(h));
+        let x1 = x1.max(l.rect.right() + h);
+        let field = Rect::from_corners_f(
+            x0 as f32,
+            (l.rect.y as f32 - h as f32 * 0.6).max(0.0),
+            x1 as f32,
+            (l.rect.bottom() + h / 2) as f32,
+            bounds,
+        );
+        let popup = popup::rows_below(lines, l.rect.bottom(), l.rect.x, h, (x0, x1)).map(|rows| {
+            Rect::from_corners_f(
+                x0 as f32,
+                field.bottom() as f32,
+                x1 as f32,
+                (rows.bottom() + h / 2) as f32,
+                bounds,
+            )
+        });
+        bars.push(Seen {
+            field,
+            popup,
+            text_h: h,
+            idle: None,
+        });
+    }
+    for line in lines {
+        let r = line.rect;
+        if r.is_empty() || r.y > top || !(is_urlish(&line.text) || is_typed_host(&line.text)) {
+            continue;
+        }
+        if bars.iter().any(|b| b.field.overlaps(r)) {
             continue;
         }
         if let Some(field) = field_around(frame, r) {
-            bars.push(field);
+            bars.push(Seen {
+                field,
+                popup: None,
+                text_h: r.h,
+                idle: Some(dominant_colour(frame, r)),
+            });
         } else if is_typed_host(&line.text) && typed_host_words(&line.text) {
-            // the omnibox while typing (its popup has no field border): a host being typed near
-            // the top is covered as a line, with room to the right for the next characters
+            // the omnibox while typing, popup not read: a host being typed near the top is
+            // covered as a line, with room to the right for the next characters
             let pad = r.h / 2 + 2;
-            bars.push(Rect::from_corners_f(
+            let field = Rect::from_corners_f(
                 r.x as f32 - pad as f32,
                 r.y as f32 - pad as f32,
                 (r.right() + 4 * r.h) as f32,
                 (r.bottom() + pad) as f32,
-                frame.bounds(),
-            ));
+                bounds,
+            );
+            bars.push(Seen {
+                field,
+                popup: None,
+                text_h: r.h,
+                idle: None,
+            });
         }
     }
     bars
 }
-
-/// Walks out from a text box to the edges of the input field around it. `None` when the text
-/// does not sit in a field: the colour runs on vertically (a terminal, a page) or spans the
-/// whole width (a header bar) — an address bar is a bounded box inside a toolbar.
-fn field_around(frame: &Frame, text: Rect) -> Option<Rect> {
-    let bounds = frame.bounds();
-    let bg = dominant_colour(frame, text);
-    let h = text.h.max(1);
-    // Rows that cross the field but (mostly) not the glyphs: the text box's top and bottom edge.
-    let probe_rows = [text.y, text.bottom().saturating_sub(1)];
-    let column_is_field = |x: u32| probe_rows.iter().all(|&y| close(frame.pixel(x, y), bg));
-    // Icons inside the field (lock, star) interrupt the colour for up to ~1.5 line heights.
-    let max_gap = (h * 2).max(24);
-    let walk = |start: i64, step: i64, limit: i64| -> u32 {
-        let (mut x, mut last_field, mut gap) = (start, start, 0u32);
-        while x != limit {
-            if column_is_field(x as u32) {
-                last_field = x;
-                gap = 0;
-            } else {
-                gap += 1;
-                if gap > max_gap {
-                    break;
-                }
-            }
-            x += step;
-        }
-        last_field as u32
-    };
-    let left = walk(text.x as i64, -1, -1);
-    let right = walk(text.right() as i64 - 1, 1, frame.width() as i64);
-    // Vertically: from the text box outwards, while the column left of the text is field-coloured.
-    let probe_x = text.x.saturating_sub(2).max(left);
-    let reach = h * 2;
-    let mut top = text.y;
-    while top > 0 && text.y - top < reach && close(frame.pixel(probe_x, top - 1), bg) {
-        top -= 1;
-    }
-    let mut bottom = text.bottom();
-    while bottom < frame.height() && bottom - text.bottom() < reach && close(frame.pixel(probe_x, bottom), bg) {
-        bottom += 1;
-    }
-    let bounded_vertically =
-        top > 0 && text.y - top < reach && bottom < frame.height() && bottom - text.bottom() < reach;
-    // a header bar runs edge to edge; an omnibox leaves room for buttons on both sides
-    let margin = frame.width() / 50;
-    let spans_width = left <= margin && right + 1 + margin >= frame.width();
-    if !bounded_vertically || spans_width {
-        return None;
-    }
-    let field = Rect::new(left, top, right + 1 - left, bottom - top);
-    // Never smaller than the text itself, padded past anti-aliased field corners.
-    Some(field.union(text).pad(3, 2, bounds))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,7 +254,8 @@ mod tests {
             &[line(Rect::new(136, 48, 270, 20), "intranet.corp.example/path?x=1")],
         );
         assert_eq!(bars.len(), 1);
-        let b = bars[0];
+        let (b, part) = bars[0];
+        assert_eq!(part, BarPart::Field);
         assert!(b.x <= 100 && b.right() >= 700, "{b:?}");
         assert!(b.y <= 40 && b.bottom() >= 76, "{b:?}");
     }

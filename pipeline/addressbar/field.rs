@@ -1,0 +1,105 @@
+//! Pixels of a toolbar: the uniformly coloured input field around a line of text, and the edge
+//! of a panel along a row.
+
+use crate::frame::{Frame, Rect};
+
+/// Colour distance under which two pixels are "the same field". Chromium's light omnibox
+/// (#f1f3f4) sits on a white toolbar: 14 levels apart, so this must be tighter than that.
+pub const TOLERANCE: i32 = 8;
+
+pub fn close(a: [u8; 4], b: [u8; 4]) -> bool {
+    (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= TOLERANCE)
+}
+
+/// Most common colour in a rectangle (text is a minority of a line box's pixels).
+pub fn dominant_colour(frame: &Frame, r: Rect) -> [u8; 4] {
+    let r = r.intersect(frame.bounds());
+    let mut counts = std::collections::HashMap::<[u8; 3], u32>::new();
+    for y in r.y..r.bottom() {
+        for x in (r.x..r.right()).step_by(2) {
+            let p = frame.pixel(x, y);
+            // quantise lightly so anti-aliasing noise does not split the vote
+            *counts.entry([p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8]).or_default() += 1;
+        }
+    }
+    let best = counts
+        .into_iter()
+        .max_by_key(|&(_, n)| n)
+        .map(|(c, _)| c)
+        .unwrap_or([0; 3]);
+    // the exact colour of a pixel in that bucket
+    for y in r.y..r.bottom() {
+        for x in r.x..r.right() {
+            let p = frame.pixel(x, y);
+            if [p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8] == best {
+                return p;
+            }
+        }
+    }
+    [best[0], best[1], best[2], 255]
+}
+
+/// Walks out from a text box to the edges of the input field around it. `None` when the text
+/// does not sit in a field: the colour runs on vertically (a terminal, a page) or spans the
+/// whole width (a header bar) — an address bar is a bounded box inside a toolbar.
+pub fn field_around(frame: &Frame, text: Rect) -> Option<Rect> {
+    let bounds = frame.bounds();
+    let bg = dominant_colour(frame, text);
+    let h = text.h.max(1);
+    // Rows that cross the field but (mostly) not the glyphs: the text box's top and bottom edge.
+    let probe_rows = [text.y, text.bottom().saturating_sub(1)];
+    let column_is_field = |x: u32| probe_rows.iter().all(|&y| close(frame.pixel(x, y), bg));
+    // Icons inside the field (lock, star) interrupt the colour for up to ~1.5 line heights.
+    let max_gap = (h * 2).max(24);
+    let walk = |start: i64, step: i64, limit: i64| -> u32 {
+        let (mut x, mut last_field, mut gap) = (start, start, 0u32);
+        while x != limit {
+            if column_is_field(x as u32) {
+                last_field = x;
+                gap = 0;
+            } else {
+                gap += 1;
+                if gap > max_gap {
+                    break;
+                }
+            }
+            x += step;
+        }
+        last_field as u32
+    };
+    let left = walk(text.x as i64, -1, -1);
+    let right = walk(text.right() as i64 - 1, 1, frame.width() as i64);
+    // Vertically: from the text box outwards, while the column left of the text is field-coloured.
+    let probe_x = text.x.saturating_sub(2).max(left);
+    let reach = h * 2;
+    let mut top = text.y;
+    while top > 0 && text.y - top < reach && close(frame.pixel(probe_x, top - 1), bg) {
+        top -= 1;
+    }
+    let mut bottom = text.bottom();
+    while bottom < frame.height() && bottom - text.bottom() < reach && close(frame.pixel(probe_x, bottom), bg) {
+        bottom += 1;
+    }
+    let bounded_vertically =
+        top > 0 && text.y - top < reach && bottom < frame.height() && bottom - text.bottom() < reach;
+    // a header bar runs edge to edge; an omnibox leaves room for buttons on both sides
+    let margin = frame.width() / 50;
+    let spans_width = left <= margin && right + 1 + margin >= frame.width();
+    if !bounded_vertically || spans_width {
+        return None;
+    }
+    let field = Rect::new(left, top, right + 1 - left, bottom - top);
+    // Never smaller than the text itself, padded past anti-aliased field corners.
+    Some(field.union(text).pad(3, 2, bounds))
+}
+
+/// The first column right of `x` on row `y` where the colour leaves that of `(x, y)`: the
+/// right edge of a panel, walking along a row with no glyphs on it. `None` if the colour runs
+/// to the edge of the frame (the panel's edge cannot be told from the page behind it).
+pub fn panel_right_edge(frame: &Frame, y: u32, x: u32) -> Option<u32> {
+    if y >= frame.height() || x >= frame.width() {
+        return None;
+    }
+    let bg = frame.pixel(x, y);
+    (x..frame.width()).find(|&c| !close(frame.pixel(c, y), bg))
+}

@@ -1,0 +1,206 @@
+//! The omnibox (Chromium) / URL-bar (Firefox) suggestion popup: the panel that opens under the
+//! field while the user types, listing searches, history titles and URLs. Everything in it
+//! belongs to the address bar: its first row repeats what is being typed ("payroll.intr -
+//! DuckDuckGo Search", "payroll.intr — Search with Google"), which is exactly what must not be
+//! seen, and no text pattern can tell a half-typed host from a search word.
+
+use crate::frame::Rect;
+use crate::ocr::TextLine;
+
+/// Lower-case letters and digits only: OCR drops and doubles dots and spaces in small UI text
+/// ("payrol.intr" in the field, "payrollintr - …" in the row under it).
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether `row` starts with `typed`, allowing OCR's slips: about one edit per five characters.
+fn starts_like(row: &str, typed: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (typed.chars().collect(), row.chars().collect());
+    if a.len() < 3 || b.len() < a.len().saturating_sub(1) {
+        return false;
+    }
+    let budget = (a.len() / 5).max(1);
+    // edit distance of `a` against the best prefix of `b` (Levenshtein, free suffix of b)
+    let mut prev: Vec<usize> = (0..=b.len()).map(|_| 0).collect();
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev.iter().min().is_some_and(|&d| d <= budget)
+}
+
+fn same_row(a: Rect, b: Rect) -> bool {
+    let top = a.y.max(b.y);
+    let bottom = a.bottom().min(b.bottom());
+    bottom.saturating_sub(top) * 2 >= a.h.min(b.h)
+}
+
+/// The rows of an open popup under a field whose text starts at `text_x` (lines of height
+/// about `h`): lines starting near that column, each within a couple of line heights of the
+/// one above, beginning right under `field_bottom`; lines sharing a row with one of them
+/// ("Search with Google" beside the typed text) belong to it. Their bounding box, if any.
+pub fn rows_below(lines: &[TextLine], field_bottom: u32, text_x: u32, h: u32, x_range: (u32, u32)) -> Option<Rect> {
+    let h = h.max(8);
+    let mut below: Vec<&TextLine> = lines
+        .iter()
+        .filter(|l| l.rect.y + l.rect.h / 2 >= field_bottom && !l.rect.is_empty())
+        .filter(|l| l.rect.x + 4 >= x_range.0 && l.rect.x < x_range.1)
+        .collect();
+    below.sort_by_key(|l| l.rect.y);
+    // the column of the popup's text, row after row, until a gap says the panel ended
+    let mut column: Vec<Rect> = Vec::new();
+    let mut bottom = field_bottom;
+    for l in &below {
+        let r = l.rect;
+        if r.y > bottom + h * 5 / 2 {
+            break; // what follows is the page
+        }
+        if r.x.abs_diff(text_x) <= h * 5 / 2 {
+            column.push(r);
+            bottom = bottom.max(r.bottom());
+        }
+    }
+    // and whatever shares a row with it
+    let rows = below
+        .iter()
+        .map(|l| l.rect)
+        .filter(|&r| r.bottom() <= bottom + h && column.iter().any(|&c| same_row(c, r)));
+    rows.fold(None, |u: Option<Rect>, r| Some(u.map_or(r, |u| u.union(r))))
+}
+
+/// An omnibox being typed into, found from text alone: a line near the top (`typed`) with a
+/// line right under it, in the same column, that repeats it and, on its row, offers to search
+/// for it or visit it ("… - DuckDuckGo Search", "… — Search with Google", "host/ Visit") or is a
+/// URL suggestion. Repetitive text (a terminal's `ls -l`) repeats too, but offers nothing.
+/// Returns the indices of the typed lines.
+pub fn typing_signature(lines: &[TextLine], top_band: u32) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, l1) in lines.iter().enumerate() {
+        let typed = squash(&l1.text);
+        if l1.rect.y > top_band || typed.chars().count() < 3 {
+            continue;
+        }
+        let h = l1.rect.h.max(8);
+        let repeated = lines.iter().any(|l2| {
+            let r = l2.rect;
+            let under = r.y >= l1.rect.bottom().saturating_sub(h / 4)
+                && r.y <= l1.rect.bottom() + h * 5 / 2
+                && r.x.abs_diff(l1.rect.x) <= h * 3 / 2;
+            if !under || !starts_like(&squash(&l2.text), &typed) {
+                return false;
+            }
+            let row: String = lines
+                .iter()
+                .filter(|l| same_row(l.rect, r) && l.rect.x + h >= r.x)
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            offers(&row) || super::is_urlish(&l2.text)
+        });
+        if repeated {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// A popup row's offer: search for the typed text, or visit it.
+fn offers(row: &str) -> bool {
+    let t = row.to_lowercase();
+    t.contains("search") || t.split_whitespace().any(|w| w == "visit")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(x: u32, y: u32, w: u32, h: u32, text: &str) -> TextLine {
+        TextLine {
+            rect: Rect::new(x, y, w, h),
+            text: text.into(),
+            chars: vec![],
+            confidence: 1.0,
+        }
+    }
+
+    #[test]
+    fn prefixes_survive_ocr_slips() {
+        assert!(starts_like("payrollintrduckduckgosearch", "payrolintr"));
+        assert!(starts_like("wikicorpduckduckgosearch", "wikicorp"));
+        assert!(starts_like("jenkinsbuild", "jenkinsbuild"));
+        assert!(!starts_like("welcomebacktothepayroll", "payrollintr"));
+        assert!(!starts_like("xy", "abc"));
+    }
+
+    /// Chromium 156, light, 100 %: the field and the popup's rows as PP-OCR reads them.
+    fn chromium_typing() -> Vec<TextLine> {
+        vec![
+            line(49, 9, 110, 22, " Payroll portal"),
+            line(169, 51, 85, 24, "payrol.intr"),
+            line(139, 53, 22, 20, "Q"),
+            line(169, 94, 225, 23, "payrollintr - DuckDuckGo Search"),
+            line(
+                168,
+                131,
+                503,
+                26,
+                "Payroll portal - payrollintra.example/app/?session=4f8a",
+            ),
+            line(169, 174, 146, 23, "payroll.intra.example"),
+            line(25, 115, 104, 50, "Payri"),
+            line(28, 181, 97, 24, "Welcome t"),
+            line(28, 400, 300, 24, "Quarterly reports"),
+        ]
+    }
+
+    #[test]
+    fn the_typed_line_is_found_by_the_row_that_repeats_it() {
+        let lines = chromium_typing();
+        assert_eq!(typing_signature(&lines, 216), vec![1]);
+        // a page whose heading is followed by a paragraph starting differently: nothing
+        let page = vec![
+            line(30, 117, 241, 43, "Payroll portal"),
+            line(30, 179, 357, 27, "Welcome back. Quarterly reports are below."),
+        ];
+        assert!(typing_signature(&page, 216).is_empty());
+        // a terminal's repetitive lines repeat, but offer nothing
+        let ls = vec![
+            line(8, 40, 600, 20, "drwxr-xr-x 2 root root 4096 Dec 1 ops"),
+            line(8, 62, 600, 20, "drwxr-xr-x 3 root root 4096 Dec 1 www"),
+        ];
+        assert!(typing_signature(&ls, 216).is_empty());
+    }
+
+    #[test]
+    fn popup_rows_stop_where_the_panel_ends() {
+        let lines = chromium_typing();
+        let rows = rows_below(&lines, 80, 169, 24, (118, 1837)).unwrap();
+        assert_eq!(rows.y, 94);
+        assert_eq!(rows.bottom(), 197);
+        // the page's own text further down is not part of it
+        assert!(rows.bottom() < 400);
+    }
+
+    #[test]
+    fn firefox_rows_keep_the_search_label_beside_the_typed_text() {
+        let lines = vec![
+            line(281, 72, 85, 30, "payrollintr"),
+            line(271, 117, 85, 26, "payrollintr"),
+            line(367, 119, 120, 23, "Search with Google"),
+            line(2, 134, 258, 40, "Error response"),
+        ];
+        assert_eq!(typing_signature(&lines, 216), vec![0]);
+        let rows = rows_below(&lines, 104, 281, 30, (230, 1690)).unwrap();
+        assert!(rows.x <= 271 && rows.right() >= 487, "{rows:?}");
+    }
+}
