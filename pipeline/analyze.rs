@@ -3,10 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use crate::addressbar;
-use crate::classify::{looks_like_person_name, Category, Classifier};
+use crate::addressbar::BarMemory;
+use crate::classify::{Category, Classifier, Finding};
 use crate::error::Result;
 use crate::frame::{Frame, Rect};
+use crate::layout;
 use crate::models::ModelDir;
 use crate::ocr::{CtcRecognizer, DbDetector, Ocr, TextLine};
 use crate::policy::Policy;
@@ -32,29 +33,6 @@ pub struct Analyzer {
     ocr: Ocr,
     classifier: Classifier,
 }
-
-/// Labels that mark the value beside or below them as a person's name.
-const NAME_LABELS: &[&str] = &[
-    "name",
-    "full name",
-    "employee",
-    "employee name",
-    "cardholder",
-    "card holder",
-    "cardholder name",
-    "customer",
-    "customer name",
-    "account holder",
-    "patient",
-    "patient name",
-    "holder",
-    "contact",
-    "contact name",
-    "owner",
-    "assignee",
-    "reporter",
-    "legal name",
-];
 
 impl Analyzer {
     pub fn new(ocr: Ocr, classifier: Classifier) -> Self {
@@ -100,9 +78,10 @@ impl Analyzer {
         read_band(&mut self.ocr, frame, band)
     }
 
-    /// Findings of the classifier plus geometry-based detectors, as padded boxes.
+    /// Findings of the classifier plus geometry-based detectors, as padded boxes (a still
+    /// frame: nothing remembered from other frames).
     pub fn regions_for(&self, frame: &Frame, lines: &[TextLine]) -> Vec<Region> {
-        regions_for(&self.classifier, frame, lines)
+        regions_for(&self.classifier, frame, lines, &mut BarMemory::new(0))
     }
 
     pub fn into_parts(self) -> (Ocr, Classifier) {
@@ -144,42 +123,44 @@ pub fn read_band(ocr: &mut Ocr, frame: &Frame, band: Rect) -> Result<(Vec<TextLi
     ))
 }
 
-/// Findings of the classifier plus geometry-based detectors, as padded boxes.
-pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine]) -> Vec<Region> {
+/// Findings of the classifier plus geometry-based detectors, as padded boxes. `bars` carries
+/// the address bars of earlier frames of the same stream (a fresh one for a still).
+pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine], bars: &mut BarMemory) -> Vec<Region> {
     let bounds = frame.bounds();
+    let cfg = classifier.config();
+    let findings: Vec<Vec<Finding>> = lines.iter().map(|l| classifier.classify(&l.text)).collect();
+    let names = cfg.enabled.contains(&Category::Name).then_some(cfg.names);
+    let context = layout::context_findings(lines, &findings, &cfg.enabled, names);
+    let mut spans: Vec<(usize, Finding, Detector)> = Vec::new();
+    for (i, fs) in findings.into_iter().enumerate() {
+        spans.extend(fs.into_iter().map(|f| (i, f, Detector::Text)));
+    }
+    spans.extend(context.into_iter().map(|(i, f)| (i, f, Detector::Layout)));
+    // one region per span and category, whoever found it first
+    let mut seen = std::collections::HashSet::new();
     let mut regions = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        for f in classifier.classify(&line.text) {
-            let rect = pad_text_box(line.span_rect(f.start, f.end), line.rect.h, bounds);
-            let rect = keep_clear_of_neighbours(rect, i, lines);
-            regions.push(Region {
-                rect,
-                category: f.category,
-                detector: Detector::Text,
-                rule: f.rule,
-                confidence: line.confidence,
-            });
+    for (i, f, detector) in spans {
+        if !seen.insert((i, f.start, f.end, f.category)) {
+            continue;
         }
+        let line = &lines[i];
+        let rect = pad_text_box(line.span_rect(f.start, f.end), line.rect.h, bounds);
+        let rect = keep_clear_of_neighbours(rect, i, lines);
+        regions.push(Region {
+            rect,
+            category: f.category,
+            detector,
+            rule: f.rule,
+            confidence: line.confidence,
+        });
     }
-    if classifier.config().enabled.contains(&Category::Name) {
-        for (rect, conf) in labelled_names(lines) {
-            let rect = pad_text_box(rect, rect.h, bounds);
-            regions.push(Region {
-                rect,
-                category: Category::Name,
-                detector: Detector::Layout,
-                rule: "name-column".into(),
-                confidence: conf,
-            });
-        }
-    }
-    if classifier.config().enabled.contains(&Category::AddressBar) {
-        for rect in addressbar::find_address_bars(frame, lines) {
+    if cfg.enabled.contains(&Category::AddressBar) {
+        for (rect, part) in bars.parts(frame, lines) {
             regions.push(Region {
                 rect,
                 category: Category::AddressBar,
                 detector: Detector::AddressBar,
-                rule: "omnibox".into(),
+                rule: part.rule().into(),
                 confidence: 1.0,
             });
         }
@@ -226,50 +207,6 @@ fn keep_clear_of_neighbours(mut rect: Rect, i: usize, lines: &[TextLine]) -> Rec
         }
     }
     rect
-}
-
-fn normalise_label(s: &str) -> String {
-    s.trim().trim_end_matches([':', '*']).trim().to_lowercase()
-}
-
-/// Names marked by layout: the value right of a "Full name" label, and the cells below a
-/// "Cardholder" column header.
-fn labelled_names(lines: &[TextLine]) -> Vec<(Rect, f32)> {
-    let mut out = Vec::new();
-    for label in lines
-        .iter()
-        .filter(|l| NAME_LABELS.contains(&normalise_label(&l.text).as_str()))
-    {
-        let lr = label.rect;
-        let v_overlap = |r: Rect| {
-            let top = r.y.max(lr.y);
-            let bottom = r.bottom().min(lr.bottom());
-            bottom.saturating_sub(top) as f32 >= 0.5 * r.h.min(lr.h) as f32
-        };
-        // the value on the same row: the nearest line to the right
-        if let Some(v) = lines
-            .iter()
-            .filter(|l| l.rect.x >= lr.right() && v_overlap(l.rect))
-            .min_by_key(|l| l.rect.x - lr.right())
-        {
-            if looks_like_person_name(&v.text) {
-                out.push((v.rect, v.confidence));
-            }
-        }
-        // the column below: left-aligned with the header, within ~30 rows
-        let tol = lr.h.max(12);
-        for l in lines.iter().filter(|l| {
-            l.rect.y >= lr.bottom() && l.rect.y <= lr.bottom() + 30 * lr.h.max(10) && l.rect.x.abs_diff(lr.x) <= tol
-        }) {
-            if looks_like_person_name(&l.text) {
-                out.push((l.rect, l.confidence));
-            }
-        }
-    }
-    // a cell can sit below two labels (a form above a table)
-    out.sort_by_key(|&(r, _)| (r.y, r.x, r.w, r.h));
-    out.dedup_by_key(|&mut (r, _)| r);
-    out
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::sync::{Arc, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::addressbar::BarMemory;
 use crate::analyze::{self, read_band};
 use crate::classify::{Category, Classifier};
 use crate::error::Result;
@@ -203,11 +204,13 @@ pub struct Gate {
     /// Fields redacted whole whatever they show (the address bar), from the current regions,
     /// when their style is irreversible.
     shields: Vec<Rect>,
+    /// Address bars seen in this scene's frames.
+    bars: BarMemory,
 }
 
-/// The address-bar fields among `regions`, when the policy covers them irreversibly (solid, or
-/// a mosaic, whose blocks are at least the field's height): whatever appears inside them is
-/// never shown.
+/// The address-bar fields and open popups among `regions`, when the policy covers them
+/// irreversibly (solid, or a mosaic, whose blocks are at least the field's height): whatever
+/// appears inside them is never shown, so typing (which changes both) needs no analysis first.
 fn shields_of(regions: &[Region], policy: &Policy) -> Vec<Rect> {
     regions
         .iter()
@@ -270,6 +273,7 @@ impl Gate {
             last_pushed: None,
             last_release: None,
             shields: Vec::new(),
+            bars: BarMemory::new(0),
         }
     }
 
@@ -294,6 +298,7 @@ impl Gate {
             self.scene_version += 1;
             self.regions.clear();
             self.shields.clear();
+            self.bars = BarMemory::new(0);
         }
         let content = match &self.last_pushed {
             Some((last, content)) if std::ptr::eq(last.as_ptr(), Arc::as_ptr(&frame)) => *content,
@@ -330,7 +335,12 @@ impl Gate {
                                     scene.commit(&frame, band, lines);
                                 }
                                 self.scene_version += 1;
-                                self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines());
+                                self.regions = analyze::regions_for(
+                                    &self.classifier,
+                                    scene.analysed(),
+                                    scene.lines(),
+                                    &mut self.bars,
+                                );
                                 self.shields = shields_of(&self.regions, &self.policy);
                             }
                         }
@@ -371,7 +381,7 @@ impl Gate {
             Some(_) => {
                 // verdicts moved with the content; the redaction boxes follow at once
                 self.scene_version += 1;
-                self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines());
+                self.regions = analyze::regions_for(&self.classifier, scene.analysed(), scene.lines(), &mut self.bars);
                 self.shields = shields_of(&self.regions, &self.policy);
                 changes_memo(&mut self.memo, self.scene_version, scene, newest.content, &newest.frame)
             }

@@ -13,6 +13,7 @@ pub mod font;
 pub mod frame;
 pub mod gate;
 pub mod imageio;
+pub mod layout;
 pub mod live;
 pub mod models;
 pub mod ocr;

@@ -31,6 +31,15 @@ struct PolicyFile {
     ocr: OcrSection,
     #[serde(default)]
     camera: CameraSection,
+    #[serde(default)]
+    names: NamesSection,
+}
+
+/// Where people's names are looked for.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamesSection {
+    scope: Option<crate::layout::NameScope>,
 }
 
 /// Camera privacy defaults (`scrim redact`/`live` flags override them).
@@ -220,6 +229,9 @@ impl Policy {
             .map(|d| d.to_ascii_lowercase())
             .collect();
         p.classifier.public_ips = file.ip.redact_public;
+        if let Some(scope) = file.names.scope {
+            p.classifier.names = scope;
+        }
         for rule in &file.rules {
             let pattern = Regex::new(rule.pattern.get_ref()).map_err(|e| {
                 policy_error(

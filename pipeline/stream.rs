@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::addressbar::BarMemory;
 use crate::analyze::{self, Analyzer, StageTimes};
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{Frame, Rect};
@@ -27,6 +28,8 @@ pub struct StreamAnalyzer {
     analyzer: Analyzer,
     scene: Option<Scene>,
     regions: Vec<Region>,
+    /// Address bars seen in this stream's frames (reset with the scene).
+    bars: BarMemory,
     tolerance: u8,
     exhaustive: bool,
 }
@@ -39,6 +42,7 @@ impl StreamAnalyzer {
             analyzer,
             scene: None,
             regions: Vec::new(),
+            bars: BarMemory::new(tolerance),
             tolerance,
             exhaustive: false,
         }
@@ -56,9 +60,13 @@ impl StreamAnalyzer {
         let t0 = Instant::now();
         let scene = match &mut self.scene {
             Some(s) if s.fits(frame) && !self.exhaustive => s,
-            _ => self
-                .scene
-                .insert(Scene::new(frame.width(), frame.height(), self.tolerance)),
+            _ => {
+                if !self.scene.as_ref().is_some_and(|s| s.fits(frame)) {
+                    self.bars = BarMemory::new(self.tolerance);
+                }
+                self.scene
+                    .insert(Scene::new(frame.width(), frame.height(), self.tolerance))
+            }
         };
         let mut work = FrameWork::default();
         let mut changes = scene.changes(frame);
@@ -80,7 +88,12 @@ impl StreamAnalyzer {
             scene.commit(frame, band, lines);
         }
         let t = Instant::now();
-        self.regions = analyze::regions_for(self.analyzer.classifier(), scene.analysed(), scene.lines());
+        self.regions = analyze::regions_for(
+            self.analyzer.classifier(),
+            scene.analysed(),
+            scene.lines(),
+            &mut self.bars,
+        );
         work.times.classify = t.elapsed();
         // The promise, checked rather than assumed: after the bands are committed the frame
         // must match the analysed scene everywhere.

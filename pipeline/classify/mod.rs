@@ -130,6 +130,8 @@ pub struct ClassifierConfig {
     /// Redact public (routable) IP addresses too; private ranges are always redacted.
     pub public_ips: bool,
     pub custom: Vec<CustomRule>,
+    /// Where the layout stage looks for people's names.
+    pub names: crate::layout::NameScope,
 }
 
 impl Default for ClassifierConfig {
@@ -140,6 +142,7 @@ impl Default for ClassifierConfig {
             public_domains: hosts::DEFAULT_PUBLIC_DOMAINS.iter().map(|s| s.to_string()).collect(),
             public_ips: true,
             custom: Vec::new(),
+            names: crate::layout::NameScope::default(),
         }
     }
 }

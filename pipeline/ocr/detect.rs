@@ -48,9 +48,12 @@ pub struct DbDetector {
 
 /// Longer side the frame is scaled to before detection. Measured on the shared evaluation's
 /// 1080p screenshots (11-28 px UI text; see models/README.md for the table and the command):
-/// native 1920 px reads everything; at 1280 small text starts to leak. Detection runs only on
-/// the parts of a frame with content, so native resolution costs less than it seems.
-pub const DEFAULT_DET_MAX_SIDE: u32 = 1920;
+/// native 1920 px reads everything; at 1280 small text starts to leak. So screens are read at
+/// their native resolution up to 2560x1440, whose UI text at 100 % is as small as 1080p's
+/// (scaling a 1440p screen to 1920 shrinks 11 px text to 8 px, below what the detector finds);
+/// larger screens run at 200 % UI scale, with text twice as tall. Detection runs only on the
+/// parts of a frame with content, so native resolution costs less than it seems.
+pub const DEFAULT_DET_MAX_SIDE: u32 = 2560;
 
 impl DbDetector {
     pub fn new(models: &ModelDir, threads: usize) -> Result<Self> {

@@ -1,0 +1,403 @@
+//! Labels and their values: "Password: …", "Session ID  …", a "Token" cell with its value to
+//! the right or below. A value a label calls secret is a secret whatever it looks like (a
+//! password of plain words, an id whose digits repeat); a value a label calls a person is a
+//! name.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{same_row, whole_line};
+use crate::classify::{Category, Finding};
+use crate::ocr::TextLine;
+
+/// Words that, ending a short label, say the value is a secret.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "pass",
+    "secret",
+    "token",
+    "session",
+    "sid",
+    "cookie",
+    "credential",
+    "credentials",
+    "authorization",
+    "auth",
+    "bearer",
+    "api key",
+    "apikey",
+    "key",
+    "otp",
+    "pin",
+    "one-time password",
+    "one time password",
+    "one-time code",
+    "recovery code",
+    "recovery codes",
+    "backup code",
+    "license key",
+    "dsn",
+    "connection string",
+    "signature",
+    "hmac",
+    "salt",
+    "private key",
+    "secret key",
+    "access key",
+    "signing key",
+    "session id",
+    "session key",
+    "client secret",
+];
+
+/// Words that, ending a short label, say the value is a person.
+const NAME_WORDS: &[&str] = &[
+    "name",
+    "full name",
+    "employee",
+    "cardholder",
+    "card holder",
+    "customer",
+    "patient",
+    "holder",
+    "contact",
+    "owner",
+    "assignee",
+    "assigned to",
+    "reporter",
+    "reviewer",
+    "approver",
+    "approved by",
+    "requested by",
+    "submitted by",
+    "created by",
+    "updated by",
+    "modified by",
+    "author",
+    "manager",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "sender",
+    "recipient",
+    "recipients",
+    "reply-to",
+    "reply to",
+    "organizer",
+    "organiser",
+    "attendee",
+    "attendees",
+    "participant",
+    "participants",
+    "invitee",
+    "invitees",
+    "guest",
+    "guests",
+    "member",
+    "members",
+    "people",
+    "speaker",
+    "host",
+    "presenter",
+    "emergency contact",
+    "next of kin",
+    "spouse",
+    "beneficiary",
+    "signed by",
+    "witness",
+];
+
+/// A label's words: lower case, separators as spaces, trailing ':' '*' '=' and "(s)" gone.
+fn normalise(label: &str) -> String {
+    let t = label.trim().trim_end_matches([':', '*', '=', ' ']).trim();
+    let t = t.strip_suffix("(s)").unwrap_or(t);
+    t.chars()
+        .map(|c| match c {
+            '_' | '.' => ' ',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A short label (at most four words) whose last words are one of `words`; any first words
+/// qualify it ("Client secret", "DB password", "Refresh token", "Employee name").
+fn ends_with_word(label: &str, words: &[&str]) -> bool {
+    let n = normalise(label);
+    if n.is_empty() || n.split(' ').count() > 4 || !n.chars().all(|c| c.is_alphanumeric() || " -'".contains(c)) {
+        return false;
+    }
+    let n = n.replace('-', " ");
+    words.iter().any(|w| {
+        let w = w.replace('-', " ");
+        n == w || n.ends_with(&format!(" {w}"))
+    })
+}
+
+/// Does this label say its value is secret? ("Session ID", "API key", "Password", "Token")
+pub fn secret_label(label: &str) -> bool {
+    // "... id" / "... ids" after a secret word: "Session ID", "Token ID"
+    let n = normalise(label);
+    let n = n.strip_suffix(" ids").or_else(|| n.strip_suffix(" id")).unwrap_or(&n);
+    ends_with_word(n, SECRET_WORDS)
+}
+
+/// Does this label say its value is a person? ("Full name", "From", "Attendees", "Owner")
+pub fn name_label(label: &str) -> bool {
+    ends_with_word(label, NAME_WORDS)
+}
+
+/// Words that make a value prose ("must be at least 12 characters"), not a secret.
+const PROSE: &[&str] = &[
+    "the", "a", "an", "is", "are", "be", "been", "must", "should", "will", "can", "your", "you", "at", "least", "of",
+    "to", "in", "for", "with", "and", "or", "not", "never", "expires", "expired", "has", "have", "was", "this", "that",
+    "on", "by", "from", "click", "enter", "please",
+];
+
+/// Placeholders and controls that stand where a secret is hidden or absent.
+const NOT_VALUES: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "none",
+    "yes",
+    "no",
+    "n/a",
+    "na",
+    "required",
+    "optional",
+    "hidden",
+    "redacted",
+    "set",
+    "unset",
+    "not set",
+    "enabled",
+    "disabled",
+    "show",
+    "hide",
+    "copy",
+    "reveal",
+    "generate",
+    "regenerate",
+    "change",
+    "edit",
+    "reset",
+    "revoke",
+    "active",
+    "expired",
+    "valid",
+    "invalid",
+    "empty",
+    "default",
+];
+
+/// Is `v` a value a secret label can be labelling (not prose, not a placeholder)?
+pub fn secret_value(v: &str) -> bool {
+    let t = v.trim().trim_matches(|c: char| "\"'`".contains(c));
+    if t.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    if NOT_VALUES.contains(&lower.as_str()) {
+        return false;
+    }
+    // masked: dots, bullets, asterisks
+    if t.chars().all(|c| "•●*·.x-_ ".contains(c)) {
+        return false;
+    }
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    if words.len() > 4 || (words.len() >= 2 && words.iter().any(|w| PROSE.contains(w))) {
+        return false;
+    }
+    true
+}
+
+// "label: value" inside a line, the label after the start, a space, `|`, `;`, `,` or a bracket.
+static INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[|;,(\[]\s*|\s)([A-Za-z][A-Za-z0-9 _.\-]{0,40}?)\s*[:=]\s*").expect("built-in pattern")
+});
+// where a value ends: the next "label:" or a field separator
+static VALUE_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+[A-Za-z][A-Za-z0-9_\-]*[:=]|\s[|;]\s|\s{3,}").expect("built-in pattern"));
+
+/// Labels whose value runs to the end of the line (headers with `;`/`=` inside their value).
+fn runs_to_end(label: &str) -> bool {
+    let n = normalise(label);
+    n.ends_with("cookie") || n.ends_with("authorization") || n.ends_with("connection string") || n.ends_with("dsn")
+}
+
+/// Values of secret labels: in the same line ("Session ID: …"), or in the cell right of a label
+/// cell, or in the line right under it.
+pub fn labelled_secrets(lines: &[TextLine]) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        for c in INLINE.captures_iter(&l.text) {
+            let label = c.get(1).expect("label group").as_str();
+            if !secret_label(label) {
+                continue;
+            }
+            let start_b = c.get(0).expect("match").end();
+            let rest = &l.text[start_b..];
+            let len_b = if runs_to_end(label) {
+                rest.trim_end().len()
+            } else {
+                VALUE_END.find(rest).map_or(rest.trim_end().len(), |m| m.start())
+            };
+            let value = &rest[..len_b];
+            if !secret_value(value) {
+                continue;
+            }
+            let start = l.text[..start_b].chars().count();
+            out.push((
+                i,
+                Finding {
+                    start,
+                    end: start + value.chars().count(),
+                    category: Category::Secret,
+                    rule: "labelled-secret".into(),
+                },
+            ));
+        }
+        // a label cell: the value beside it or under it
+        if secret_label(&l.text) {
+            if let Some(v) = value_of(lines, i) {
+                if secret_value(&lines[v].text) {
+                    out.extend(whole_line(&lines[v], Category::Secret, "labelled-secret").map(|f| (v, f)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The value cell of the label cell `i`: the nearest line right of it on its row, else the
+/// line right under it, starting in its column. Never another label.
+pub fn value_of(lines: &[TextLine], i: usize) -> Option<usize> {
+    let lr = lines[i].rect;
+    let h = lr.h.max(8);
+    let right = lines
+        .iter()
+        .enumerate()
+        .filter(|(j, l)| *j != i && l.rect.x >= lr.right() && l.rect.x - lr.right() <= 30 * h && same_row(l.rect, lr))
+        .min_by_key(|(_, l)| l.rect.x - lr.right())
+        .map(|(j, _)| j);
+    let below = || {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(j, l)| {
+                *j != i
+                    && l.rect.y >= lr.bottom().saturating_sub(h / 4)
+                    && l.rect.y <= lr.bottom() + h * 6 / 5
+                    && l.rect.x.abs_diff(lr.x) <= h * 3 / 2
+            })
+            .min_by_key(|(_, l)| l.rect.y)
+            .map(|(j, _)| j)
+    };
+    right
+        .or_else(below)
+        .filter(|&j| !secret_label(&lines[j].text) && !name_label(&lines[j].text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::{covered, line};
+    use super::*;
+
+    #[test]
+    fn labels() {
+        for l in [
+            "Session ID",
+            "session",
+            "API key:",
+            "Client secret",
+            "DB_PASSWORD",
+            "Refresh token",
+            "Password *",
+            "Cookie",
+            "Recovery codes",
+        ] {
+            assert!(secret_label(l), "{l}");
+        }
+        for l in [
+            "Session timeout",
+            "Keyboard",
+            "Monkey",
+            "Password policy",
+            "Tokens issued today",
+            "Name",
+            "Last login",
+        ] {
+            assert!(!secret_label(l), "{l}");
+        }
+        for l in ["Full name", "From:", "Cc", "Attendees", "Assigned to", "Owner"] {
+            assert!(name_label(l), "{l}");
+        }
+        assert!(!name_label("Hostname"));
+        assert!(!name_label("File name of the export"));
+    }
+
+    #[test]
+    fn values() {
+        for v in [
+            "a3f9b21c7d0e55aa1b2c",
+            "correct horse battery",
+            "Tr0ub4dor&3",
+            "Bearer eyJhbGciOi",
+        ] {
+            assert!(secret_value(v), "{v}");
+        }
+        for v in [
+            "••••••••",
+            "********",
+            "hidden",
+            "must be at least 12 characters",
+            "Show",
+            "n/a",
+            "ab",
+        ] {
+            assert!(!secret_value(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn inline_and_cell_labels() {
+        let lines = vec![
+            line(10, 10, 400, 20, "Session ID: 5135a80455c2e5258173"),
+            line(
+                10,
+                40,
+                600,
+                20,
+                "2026-11-30 10:01 user=ops token: aaaa1111bbbb2222 status=ok",
+            ),
+            line(10, 70, 100, 20, "Password"),
+            line(200, 70, 200, 20, "summer orchard lamp"),
+            line(10, 100, 100, 20, "API key"),
+            line(10, 124, 300, 20, "k3yk3yk3yk3yk3yk3y00"),
+            line(10, 160, 600, 20, "Cookie: sid=abc123; theme=dark"),
+            line(10, 190, 500, 20, "Session timeout: 30 minutes"),
+            line(10, 220, 500, 20, "Password: must be at least 12 characters long"),
+        ];
+        let got = covered(&lines, &labelled_secrets(&lines));
+        let texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "5135a80455c2e5258173",
+                "aaaa1111bbbb2222",
+                "summer orchard lamp",
+                "k3yk3yk3yk3yk3yk3y00",
+                "sid=abc123; theme=dark"
+            ]
+        );
+        assert!(got.iter().all(|(_, c)| *c == Category::Secret));
+    }
+}

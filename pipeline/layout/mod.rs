@@ -1,0 +1,119 @@
+//! Layout context: what a reader sees around a line — the label it is the value of, the table
+//! column it sits in, the e-mail address it is the name of — so that classification can use
+//! structure and not only a line's own characters.
+//!
+//! The classifier judges one line at a time; a random id whose digits happen to repeat fails
+//! any fixed entropy threshold, a password of plain words has no shape at all, and a name is
+//! only a name where a reader sees a person. A reader uses the structure: the column header
+//! says "Session", the label says "Password:", the cell's column-mates are all secrets, the
+//! words stand before `<dana@…>`. This stage groups OCR lines into rows, columns and label/value
+//! pairs and adds findings from that context. Every finding stays a span of one line, so the
+//! label itself stays readable.
+
+mod labels;
+mod names;
+mod table;
+
+pub use labels::{name_label, secret_label};
+
+use crate::classify::{Category, Finding};
+use crate::ocr::TextLine;
+
+/// How widely names are looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NameScope {
+    /// Where the layout says a person is meant: a label, a column of people, beside their
+    /// e-mail address, a mail header, a signature, an attendee list.
+    #[default]
+    Records,
+    /// Also any text that reads as a person's name on its own.
+    Everywhere,
+}
+
+/// Findings the layout adds, as (line index, finding) pairs; `findings[i]` are the
+/// classifier's findings for `lines[i]`.
+pub fn context_findings(
+    lines: &[TextLine],
+    findings: &[Vec<Finding>],
+    enabled: &[Category],
+    names: Option<NameScope>,
+) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    let secrets = enabled.contains(&Category::Secret);
+    if secrets {
+        out.extend(labels::labelled_secrets(lines));
+    }
+    let columns = table::columns(lines);
+    out.extend(table::column_mates(lines, findings, &columns, enabled));
+    if secrets {
+        out.extend(table::labelled_columns(
+            lines,
+            &columns,
+            secret_label,
+            Category::Secret,
+            table::token_like,
+        ));
+    }
+    if let Some(scope) = names.filter(|_| enabled.contains(&Category::Name)) {
+        out.extend(names::names(lines, findings, &columns, scope));
+    }
+    // a cell can sit in two columns (left- and right-aligned) or under two labels
+    out.sort_by(|(i, a), (j, b)| (i, a.start, a.end, a.category).cmp(&(j, b.start, b.end, b.category)));
+    out.dedup_by(|(i, a), (j, b)| i == j && a.start == b.start && a.end == b.end && a.category == b.category);
+    out
+}
+
+/// A finding covering a whole line's text (trimmed).
+fn whole_line(line: &TextLine, category: Category, rule: &str) -> Option<Finding> {
+    let chars: Vec<char> = line.text.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace())?;
+    let end = chars.iter().rposition(|c| !c.is_whitespace())? + 1;
+    Some(Finding {
+        start,
+        end,
+        category,
+        rule: rule.into(),
+    })
+}
+
+/// Do two boxes share a row (overlap by half the smaller height)?
+fn same_row(a: crate::frame::Rect, b: crate::frame::Rect) -> bool {
+    let top = a.y.max(b.y);
+    let bottom = a.bottom().min(b.bottom());
+    bottom.saturating_sub(top) * 2 >= a.h.min(b.h).max(1)
+}
+
+#[cfg(test)]
+pub(crate) mod fake {
+    use crate::frame::Rect;
+    use crate::ocr::TextLine;
+
+    /// A line with evenly spaced characters, as the analysis tests' fake OCR makes them.
+    pub fn line(x: u32, y: u32, w: u32, h: u32, text: &str) -> TextLine {
+        let n = text.chars().count().max(1) as f32;
+        let cw = w as f32 / n;
+        TextLine {
+            rect: Rect::new(x, y, w, h),
+            text: text.into(),
+            chars: (0..text.chars().count())
+                .map(|i| (x as f32 + i as f32 * cw, x as f32 + (i + 1) as f32 * cw))
+                .collect(),
+            confidence: 0.9,
+        }
+    }
+
+    /// The substrings of `lines` that `found` covers, with their category.
+    pub fn covered(
+        lines: &[TextLine],
+        found: &[(usize, crate::classify::Finding)],
+    ) -> Vec<(String, crate::classify::Category)> {
+        found
+            .iter()
+            .map(|(i, f)| {
+                let s: String = lines[*i].text.chars().skip(f.start).take(f.end - f.start).collect();
+                (s, f.category)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,356 @@
+//! Names where a reader sees a person: before their e-mail address (`Dana Whitfield <dana@…>`),
+//! after a label or in a labelled column (From, To, Cc, Owner, Attendees), in the row of a
+//! record with their contact details, at the head of a signature, in a column of names.
+
+use super::labels::{name_label, value_of};
+use super::table::{self, Column};
+use super::{same_row, NameScope};
+use crate::classify::{looks_like_person_name, Category, Finding};
+use crate::ocr::TextLine;
+
+/// Capitalised phrases of interfaces that are shaped like names ("Sent Items", "Pull
+/// Requests"): their last word is a common UI noun. Used until the name gazetteer decides.
+const UI_WORDS: &[&str] = &[
+    "items",
+    "item",
+    "requests",
+    "request",
+    "report",
+    "reports",
+    "settings",
+    "details",
+    "overview",
+    "dashboard",
+    "center",
+    "centre",
+    "services",
+    "service",
+    "portal",
+    "manager",
+    "team",
+    "teams",
+    "group",
+    "groups",
+    "inbox",
+    "drafts",
+    "notes",
+    "note",
+    "list",
+    "lists",
+    "board",
+    "page",
+    "pages",
+    "view",
+    "history",
+    "status",
+    "account",
+    "accounts",
+    "profile",
+    "access",
+    "review",
+    "log",
+    "logs",
+    "date",
+    "time",
+    "name",
+    "number",
+    "address",
+    "type",
+    "summary",
+    "records",
+    "record",
+    "office",
+    "department",
+    "health",
+    "payroll",
+    "benefits",
+    "calendar",
+    "contacts",
+    "messages",
+    "people",
+    "members",
+    "files",
+    "documents",
+    "projects",
+    "project",
+    "tasks",
+    "issues",
+    "sprint",
+    "release",
+    "notes",
+    "console",
+    "keys",
+    "tokens",
+    "users",
+    "user",
+    "admin",
+    "support",
+    "help",
+    "search",
+    "results",
+    "policy",
+    "security",
+    "privacy",
+    "terms",
+    "events",
+    "updates",
+    "news",
+    "today",
+];
+
+/// A person's name, as far as the layout can tell without a gazetteer.
+pub fn person(s: &str) -> bool {
+    let t = s.trim().trim_end_matches([',', ';', '.', ':']);
+    looks_like_person_name(t)
+        && !t
+            .split_whitespace()
+            .any(|w| UI_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+fn finding(start: usize, end: usize, rule: &str) -> Finding {
+    Finding {
+        start,
+        end,
+        category: Category::Name,
+        rule: rule.into(),
+    }
+}
+
+/// The names in a list ("Dana Whitfield, Chen Ferreira; Li Wei") as character spans of `text`
+/// from `offset` on.
+fn names_in_list(text: &str, offset: usize, rule: &str) -> Vec<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = offset;
+    for (k, c) in chars
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .chain(std::iter::once((chars.len(), &',')))
+    {
+        if matches!(c, ',' | ';' | '|') || k == chars.len() {
+            let item: String = chars[start..k].iter().collect();
+            // "Dana Whitfield <dana@…>": the name before the address
+            let name_part = item.split(['<', '(', '[']).next().unwrap_or("");
+            let lead = name_part.chars().take_while(|c| c.is_whitespace()).count();
+            let trimmed = name_part.trim();
+            if person(trimmed) {
+                let s = start + lead;
+                out.push(finding(s, s + trimmed.chars().count(), rule));
+            }
+            start = k + 1;
+        }
+    }
+    out
+}
+
+/// The words right before position `at` of `text` that read as a name (2 to 4 words), set
+/// off from it as a mail client sets a name off from its address (`<`, `(`, `[`, a dash), as
+/// a span. A plain space is not enough: "Corporate Mail maria@…" is an app's header.
+fn name_before(text: &str, at: usize) -> Option<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut end = at.min(chars.len());
+    let mut set_off = false;
+    while end > 0 && (chars[end - 1].is_whitespace() || "<([-–—\"'".contains(chars[end - 1])) {
+        set_off |= "<([-–—".contains(chars[end - 1]);
+        end -= 1;
+    }
+    if !set_off {
+        return None;
+    }
+    let before: String = chars[..end].iter().collect();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    for n in (2..=4.min(words.len())).rev() {
+        let cand = words[words.len() - n..].join(" ");
+        if person(&cand) {
+            let len = cand.chars().count();
+            // the candidate is the text right before `end`, single-spaced or not
+            let start = before.trim_end().chars().count().checked_sub(len)?;
+            if chars[start..end].iter().collect::<String>() == cand {
+                return Some((start, end));
+            }
+        }
+    }
+    None
+}
+
+fn has(findings: &[Finding], cats: &[Category]) -> bool {
+    findings.iter().any(|f| cats.contains(&f.category))
+}
+
+const CONTACT: &[Category] = &[
+    Category::Email,
+    Category::Phone,
+    Category::Ssn,
+    Category::Card,
+    Category::Iban,
+];
+
+pub fn names(
+    lines: &[TextLine],
+    findings: &[Vec<Finding>],
+    columns: &[Column],
+    scope: NameScope,
+) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        // before an e-mail address on the same line
+        for f in findings[i].iter().filter(|f| f.category == Category::Email) {
+            if let Some((s, e)) = name_before(&l.text, f.start) {
+                out.push((i, finding(s, e, "name-beside-email")));
+            }
+        }
+        // after a label on the same line: "From: Dana Whitfield <dana@…>", "Attendees: A, B"
+        if let Some((label, _)) = l.text.split_once(':') {
+            if name_label(label) {
+                let offset = label.chars().count() + 1;
+                out.extend(
+                    names_in_list(&l.text, offset, "labelled-name")
+                        .into_iter()
+                        .map(|f| (i, f)),
+                );
+            }
+        }
+        // a label cell and its value cell
+        if name_label(&l.text) {
+            if let Some(v) = value_of(lines, i) {
+                out.extend(
+                    names_in_list(&lines[v].text, 0, "labelled-name")
+                        .into_iter()
+                        .map(|f| (v, f)),
+                );
+            }
+        }
+        if !person(&l.text) {
+            continue;
+        }
+        // a record: the name shares a table row with the person's contact details (an app's
+        // name beside the signed-in user's address is not a record)
+        let record = lines.iter().enumerate().any(|(j, o)| {
+            j != i && same_row(o.rect, l.rect) && has(&findings[j], CONTACT) && table::table_row(lines, columns, i, j)
+        });
+        // a signature or contact card: contact details in the lines right under the name
+        let h = l.rect.h.max(8);
+        let card = lines.iter().enumerate().any(|(j, o)| {
+            j != i
+                && o.rect.y > l.rect.y
+                && o.rect.y <= l.rect.bottom() + 4 * h
+                && o.rect.x.abs_diff(l.rect.x) <= 2 * h
+                && has(&findings[j], CONTACT)
+        });
+        let rule = if record {
+            Some("record-name")
+        } else if card {
+            Some("signature-name")
+        } else if scope == NameScope::Everywhere {
+            Some("person-name")
+        } else {
+            None
+        };
+        if let Some(rule) = rule {
+            out.extend(super::whole_line(l, Category::Name, rule).map(|f| (i, f)));
+        }
+    }
+    out.extend(table::labelled_columns(
+        lines,
+        columns,
+        name_label,
+        Category::Name,
+        person,
+    ));
+    // a column that is mostly names: all of its names
+    for col in columns {
+        let named: Vec<usize> = col.cells.iter().copied().filter(|&i| person(&lines[i].text)).collect();
+        if named.len() >= 3 && named.len() * 2 >= col.cells.len() {
+            for i in named {
+                out.extend(super::whole_line(&lines[i], Category::Name, "name-column").map(|f| (i, f)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::{covered, line};
+    use super::*;
+    use crate::classify::{Classifier, ClassifierConfig};
+
+    fn run(lines: &[TextLine], scope: NameScope) -> Vec<String> {
+        let c = Classifier::new(ClassifierConfig::default());
+        let findings: Vec<Vec<Finding>> = lines.iter().map(|l| c.classify(&l.text)).collect();
+        let cols = table::columns(lines);
+        let mut got: Vec<String> = covered(lines, &names(lines, &findings, &cols, scope))
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        got.sort();
+        got.dedup();
+        got
+    }
+
+    #[test]
+    fn names_beside_their_address_and_in_headers() {
+        let lines = vec![
+            line(10, 10, 600, 20, "From: Dana Whitfield <dana.whitfield@corp.example>"),
+            line(10, 40, 600, 20, "To: Chen Ferreira, Li Wei; Tomasz Brennan"),
+            line(10, 70, 600, 20, "Sent Items"),
+            line(10, 100, 600, 20, "Priya Raman - priya.raman@corp.example"),
+            line(10, 130, 600, 20, "Subject: Quarterly Budget Review"),
+        ];
+        assert_eq!(
+            run(&lines, NameScope::Records),
+            vec![
+                "Chen Ferreira",
+                "Dana Whitfield",
+                "Li Wei",
+                "Priya Raman",
+                "Tomasz Brennan"
+            ]
+        );
+    }
+
+    #[test]
+    fn signatures_records_and_scope() {
+        let lines = vec![
+            line(10, 10, 300, 20, "Best regards,"),
+            line(10, 40, 300, 20, "Olga Lindqvist"),
+            line(10, 70, 300, 20, "Senior Engineer, Payroll"),
+            line(10, 100, 300, 20, "+1 415 555 0134"),
+            line(10, 300, 200, 20, "Kenji Tanaka"),
+            line(400, 300, 300, 20, "kenji.tanaka@corp.example"),
+            line(10, 330, 200, 20, "Active"),
+            line(400, 330, 300, 20, "ops@corp.example"),
+            line(10, 360, 200, 20, "Pending"),
+            line(400, 360, 300, 20, "hr@corp.example"),
+            line(10, 500, 300, 20, "Mateo Alvarez"),
+            // an app's header: its name beside the signed-in user's address
+            line(10, 560, 140, 20, "Corporate Mail"),
+            line(170, 560, 300, 20, "maria.kowalski@corp.example"),
+        ];
+        assert_eq!(run(&lines, NameScope::Records), vec!["Kenji Tanaka", "Olga Lindqvist"]);
+        assert_eq!(
+            run(&lines, NameScope::Everywhere),
+            vec!["Corporate Mail", "Kenji Tanaka", "Mateo Alvarez", "Olga Lindqvist"]
+        );
+    }
+
+    #[test]
+    fn a_column_of_people_and_a_labelled_column() {
+        let mut lines = vec![line(10, 10, 100, 20, "Assignee")];
+        for (k, n) in ["Dana Whitfield", "Chen Ferreira", "Li Wei Zhang"].iter().enumerate() {
+            lines.push(line(10, 40 + 30 * k as u32, 200, 20, n));
+        }
+        assert_eq!(
+            run(&lines, NameScope::Records),
+            vec!["Chen Ferreira", "Dana Whitfield", "Li Wei Zhang"]
+        );
+        // UI phrases shaped like names are not people
+        let nav: Vec<TextLine> = ["Sent Items", "Deleted Items", "Pull Requests", "Team Calendar"]
+            .iter()
+            .enumerate()
+            .map(|(k, t)| line(10, 40 + 30 * k as u32, 200, 20, t))
+            .collect();
+        assert!(run(&nav, NameScope::Everywhere).is_empty());
+    }
+}

@@ -1,0 +1,380 @@
+//! Tables: columns of aligned cells, their headers, and what a column's other cells say about
+//! one of them. A cell whose column-mates of the same shape are secrets is a secret: a random
+//! id that fails an entropy threshold by chance still sits in a column of ids.
+
+use super::{same_row, whole_line};
+use crate::classify::{Category, Finding};
+use crate::ocr::TextLine;
+
+/// Cells of one column, top to bottom (indices into the lines).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub cells: Vec<usize>,
+}
+
+/// Categories whose findings cover a cell as a token (a cell of the column "is" one).
+const CELL_CATEGORIES: &[Category] = &[
+    Category::Secret,
+    Category::Ip,
+    Category::Email,
+    Category::Hostname,
+    Category::Url,
+    Category::Phone,
+    Category::Ssn,
+    Category::Card,
+    Category::Iban,
+];
+
+fn alnum(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Columns: lines left-aligned (or right-aligned, as numbers are) with at least two others in
+/// other rows, of about the same height, split where a vertical gap says another block starts.
+pub fn columns(lines: &[TextLine]) -> Vec<Column> {
+    let mut out: Vec<Column> = Vec::new();
+    for edge in [Edge::Left, Edge::Right] {
+        for group in aligned_groups(lines, edge) {
+            for cells in split_blocks(lines, group) {
+                if cells.len() >= 3 && !out.iter().any(|c| c.cells == cells) {
+                    out.push(Column { cells });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Edge {
+    Left,
+    Right,
+}
+
+fn edge_of(l: &TextLine, e: Edge) -> u32 {
+    match e {
+        Edge::Left => l.rect.x,
+        Edge::Right => l.rect.right(),
+    }
+}
+
+/// Lines whose `edge` agree within a third of a line height, chained (union-find).
+fn aligned_groups(lines: &[TextLine], edge: Edge) -> Vec<Vec<usize>> {
+    let n = lines.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| !lines[i].rect.is_empty()).collect();
+    order.sort_by_key(|&i| edge_of(&lines[i], edge));
+    for (k, &i) in order.iter().enumerate() {
+        for &j in &order[k + 1..] {
+            let (a, b) = (&lines[i].rect, &lines[j].rect);
+            let tol = (a.h.min(b.h) / 3).max(3);
+            if edge_of(&lines[j], edge) - edge_of(&lines[i], edge) > tol {
+                break;
+            }
+            let similar_height = a.h.max(b.h) * 2 <= a.h.min(b.h) * 3;
+            if similar_height && !same_row(*a, *b) {
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                parent[ri] = rj;
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in order {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().filter(|g| g.len() >= 3).collect()
+}
+
+/// A group split into vertical blocks: a gap of more than three times the typical row pitch
+/// (and four line heights) between two cells starts another table.
+fn split_blocks(lines: &[TextLine], mut group: Vec<usize>) -> Vec<Vec<usize>> {
+    group.sort_by_key(|&i| lines[i].rect.y);
+    let mut pitches: Vec<u32> = group
+        .windows(2)
+        .map(|w| lines[w[1]].rect.y.saturating_sub(lines[w[0]].rect.y))
+        .collect();
+    pitches.sort_unstable();
+    let pitch = pitches.get(pitches.len() / 2).copied().unwrap_or(0);
+    let mut blocks = vec![Vec::new()];
+    let mut prev: Option<usize> = None;
+    for i in group {
+        if let Some(p) = prev {
+            let gap = lines[i].rect.y.saturating_sub(lines[p].rect.y);
+            if gap > 3 * pitch.max(1) && gap > 4 * lines[i].rect.h {
+                blocks.push(Vec::new());
+            }
+        }
+        blocks.last_mut().expect("one block at least").push(i);
+        prev = Some(i);
+    }
+    blocks
+}
+
+/// The category a cell is covered by as a token: a finding of it spanning most of the cell.
+fn cell_category(line: &TextLine, findings: &[Finding]) -> Option<Category> {
+    let chars: Vec<char> = line.text.chars().collect();
+    let total = alnum(&line.text).max(1);
+    findings
+        .iter()
+        .filter(|f| CELL_CATEGORIES.contains(&f.category))
+        .map(|f| {
+            let covered = chars[f.start.min(chars.len())..f.end.min(chars.len())]
+                .iter()
+                .filter(|c| c.is_alphanumeric())
+                .count();
+            (f.category, covered)
+        })
+        .filter(|&(_, covered)| covered * 10 >= total * 6)
+        .max_by_key(|&(_, covered)| covered)
+        .map(|(c, _)| c)
+}
+
+/// The shape of a cell's text: length in letters and digits, share of digits, and whether it
+/// has spaces inside.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    len: usize,
+    digits: f32,
+    spaced: bool,
+}
+
+fn shape(s: &str) -> Shape {
+    let t = s.trim();
+    let len = alnum(t);
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count() as f32 / len.max(1) as f32;
+    Shape {
+        len,
+        digits,
+        spaced: t.contains(char::is_whitespace),
+    }
+}
+
+/// Does `s` have the shape of the cells `mates` (same length within a quarter, same share of
+/// digits within 0.3, spaces only if they have them)?
+fn shaped_like(s: Shape, mates: &[Shape]) -> bool {
+    let mut lens: Vec<usize> = mates.iter().map(|m| m.len).collect();
+    lens.sort_unstable();
+    let median = lens[lens.len() / 2];
+    let digits = mates.iter().map(|m| m.digits).sum::<f32>() / mates.len() as f32;
+    s.len >= 4
+        && s.len.abs_diff(median) <= (median / 4).max(3)
+        && (s.digits - digits).abs() <= 0.3
+        && (!s.spaced || mates.iter().any(|m| m.spaced))
+}
+
+/// Cells of a column whose column-mates mostly are of one category, and that have their shape,
+/// are of that category too.
+pub fn column_mates(
+    lines: &[TextLine],
+    findings: &[Vec<Finding>],
+    columns: &[Column],
+    enabled: &[Category],
+) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for col in columns {
+        let cats: Vec<Option<Category>> = col
+            .cells
+            .iter()
+            .map(|&i| cell_category(&lines[i], &findings[i]))
+            .collect();
+        for &cat in CELL_CATEGORIES.iter().filter(|c| enabled.contains(c)) {
+            let mates: Vec<Shape> = col
+                .cells
+                .iter()
+                .zip(&cats)
+                .filter(|(_, c)| **c == Some(cat))
+                .map(|(&i, _)| shape(&lines[i].text))
+                .collect();
+            if mates.len() < 2 {
+                continue;
+            }
+            let candidates: Vec<usize> = col
+                .cells
+                .iter()
+                .zip(&cats)
+                .filter(|(&i, c)| c.is_none() && shaped_like(shape(&lines[i].text), &mates))
+                .map(|(&i, _)| i)
+                .collect();
+            // most of the cells of this shape are known to be of this category
+            if mates.len() < candidates.len() * 2 {
+                continue;
+            }
+            for i in candidates {
+                out.extend(whole_line(&lines[i], cat, "column-mates").map(|f| (i, f)));
+            }
+        }
+    }
+    out
+}
+
+/// Are cells `a` and `b` (on one row) cells of a table: in two columns that share at least two
+/// other rows?
+pub fn table_row(lines: &[TextLine], columns: &[Column], a: usize, b: usize) -> bool {
+    let of = |i: usize| columns.iter().filter(move |c| c.cells.contains(&i));
+    of(a).any(|ca| {
+        of(b).any(|cb| {
+            ca.cells
+                .iter()
+                .filter(|&&x| x != a)
+                .filter(|&&x| {
+                    cb.cells
+                        .iter()
+                        .any(|&y| y != b && same_row(lines[x].rect, lines[y].rect))
+                })
+                .count()
+                >= 2
+        })
+    })
+}
+
+/// A cell that can be a machine-made value: one word of six or more characters with a digit,
+/// or twelve or more.
+pub fn token_like(s: &str) -> bool {
+    let t = s.trim();
+    let n = alnum(t);
+    !t.contains(char::is_whitespace) && (n >= 12 || (n >= 6 && t.chars().any(|c| c.is_ascii_digit())))
+}
+
+/// The header of a column: its top cell if it reads as a label, or a line right above the
+/// top cell that overlaps the column's extent (a centred header).
+fn header(lines: &[TextLine], col: &Column, is_label: fn(&str) -> bool) -> Option<usize> {
+    let top = col.cells[0];
+    if is_label(&lines[top].text) {
+        return Some(top);
+    }
+    let t = lines[top].rect;
+    let (x0, x1) = col
+        .cells
+        .iter()
+        .map(|&i| lines[i].rect)
+        .fold((u32::MAX, 0), |(a, b), r| (a.min(r.x), b.max(r.right())));
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.rect.bottom() <= t.y + t.h / 4
+                && t.y - l.rect.bottom().min(t.y) <= 2 * t.h
+                && l.rect.x < x1
+                && l.rect.right() > x0
+        })
+        .max_by_key(|(_, l)| l.rect.y)
+        .map(|(i, _)| i)
+        .filter(|&i| is_label(&lines[i].text))
+}
+
+/// Cells under a header that labels them (`is_label`) and pass `value_ok`: all of `category`.
+pub fn labelled_columns(
+    lines: &[TextLine],
+    columns: &[Column],
+    is_label: fn(&str) -> bool,
+    category: Category,
+    value_ok: fn(&str) -> bool,
+) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for col in columns {
+        let Some(h) = header(lines, col, is_label) else {
+            continue;
+        };
+        for &i in col
+            .cells
+            .iter()
+            .filter(|&&i| i != h && lines[i].rect.y > lines[h].rect.y)
+        {
+            if value_ok(&lines[i].text) {
+                out.extend(whole_line(&lines[i], category, "column-label").map(|f| (i, f)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::{covered, line};
+    use super::super::secret_label;
+    use super::*;
+    use crate::classify::{Classifier, ClassifierConfig};
+
+    fn classify(lines: &[TextLine]) -> Vec<Vec<Finding>> {
+        let c = Classifier::new(ClassifierConfig::default());
+        lines.iter().map(|l| c.classify(&l.text)).collect()
+    }
+
+    /// An audit log: time, user, session id, address; rows 30 px apart.
+    fn audit(ids: &[&'static str]) -> Vec<TextLine> {
+        let mut lines = vec![
+            line(20, 100, 60, 20, "Time"),
+            line(200, 100, 60, 20, "User"),
+            line(400, 100, 100, 20, "Session"),
+            line(700, 100, 80, 20, "Address"),
+        ];
+        for (k, id) in ids.iter().enumerate() {
+            let y = 130 + 30 * k as u32;
+            lines.push(line(20, y, 60, 20, "10:0{k}"));
+            lines.push(line(200, y, 120, 20, "ops"));
+            lines.push(line(400, y, 200, 20, id));
+            lines.push(line(700, y, 120, 20, "10.44.2.17"));
+        }
+        lines
+    }
+
+    #[test]
+    fn columns_are_aligned_cells_of_several_rows() {
+        let lines = audit(&["a", "b", "c"]);
+        let cols = columns(&lines);
+        assert!(cols.iter().any(|c| c.cells == vec![2, 6, 10, 14]), "{cols:?}");
+        assert!(cols.iter().all(|c| c.cells.len() >= 3));
+    }
+
+    #[test]
+    fn a_random_id_with_repeating_digits_is_still_a_secret_among_its_column_mates() {
+        // the third id has low entropy (digits repeat) and fails the classifier on its own
+        let ids = [
+            "5135a80455c2e5258173",
+            "9f8e7d6c5b4a39281706",
+            "1111aaaa2222bbbb3333",
+            "0a1b2c3d4e5f60718293",
+        ];
+        let lines = audit(&ids);
+        let findings = classify(&lines);
+        let lone = lines.iter().position(|l| l.text == ids[2]).unwrap();
+        assert!(findings[lone].is_empty(), "the classifier alone misses it");
+        let cols = columns(&lines);
+        let mut got = covered(&lines, &column_mates(&lines, &findings, &cols, &Category::ALL));
+        got.dedup();
+        assert_eq!(got, vec![(ids[2].to_string(), Category::Secret)]);
+    }
+
+    #[test]
+    fn a_header_labels_its_column() {
+        let lines = audit(&["1111aaaa2222bbbb3333", "4444cccc5555dddd6666", "7777eeee8888ffff9999"]);
+        let cols = columns(&lines);
+        let mut got = covered(
+            &lines,
+            &labelled_columns(&lines, &cols, secret_label, Category::Secret, token_like),
+        );
+        got.sort();
+        got.dedup();
+        assert_eq!(got.len(), 3, "{got:?}");
+        // the header itself and the other columns stay readable
+        assert!(got.iter().all(|(s, _)| s.len() == 20));
+    }
+
+    #[test]
+    fn words_in_a_column_of_secrets_stay_readable() {
+        let mut lines = audit(&["5135a80455c2e5258173", "9f8e7d6c5b4a39281706", "0a1b2c3d4e5f60718293"]);
+        lines.push(line(400, 220, 200, 20, "expired"));
+        let findings = classify(&lines);
+        let cols = columns(&lines);
+        let got = column_mates(&lines, &findings, &cols, &Category::ALL);
+        assert!(got.is_empty(), "{:?}", covered(&lines, &got));
+    }
+}
