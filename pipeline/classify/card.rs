@@ -17,7 +17,9 @@ impl Recognizer for CardRecognizer {
     }
 
     fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
-        for view in line.numeric_views() {
+        // the shortest plausible match: thirteen digits, 70 % of them real
+        // the shortest plausible match has 13 digits, 70 % of them real
+        for view in line.numeric_views(10) {
             for m in CARD.find_iter(view.text) {
                 if view.plausible(&m) && view.bounded(&m) && luhn_valid(m.as_str()) {
                     let (s, e) = view.span(&m);

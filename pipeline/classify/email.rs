@@ -16,6 +16,9 @@ impl Recognizer for EmailRecognizer {
     }
 
     fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
+        if !line.text.contains('@') {
+            return;
+        }
         for view in line.text_views() {
             let ix = super::line::CharIndex::new(view.text);
             for m in EMAIL.find_iter(view.text) {

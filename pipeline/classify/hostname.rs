@@ -2,11 +2,12 @@
 //! on the line without OCR's stray spaces around '-', '.' and '@' ("db -prod -06.corp.example").
 //! What counts as a host and which are internal is [`super::hosts`].
 
-use super::line::is_token_char;
+use super::line::{is_token_char, CharIndex};
 use super::{hosts, Category, Findings, HostPolicy, Line, Recognizer};
 
-// Host label: letters, digits, inner hyphens.
-const LABEL: &str = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+// Host label: letters, digits, inner hyphens. Its length (at most 63) is checked after the
+// match: a counted repetition here makes the regex's DFA too large to stay fast.
+const LABEL: &str = r"[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*";
 re!(HOST, &format!(r"{LABEL}(?:\.{LABEL})+\.?"));
 
 pub struct HostnameRecognizer {
@@ -19,9 +20,7 @@ impl HostnameRecognizer {
     }
 
     /// Host spans of one view, in the view's character indices.
-    fn find(&self, text: &str, out: &mut Vec<(usize, usize, Category, &'static str)>) {
-        let chars: Vec<char> = text.chars().collect();
-        let ix = super::line::CharIndex::new(text);
+    fn find(&self, text: &str, chars: &[char], ix: &CharIndex, out: &mut Vec<(usize, usize, Category, &'static str)>) {
         for m in HOST.find_iter(text) {
             let (s, e) = (ix.at(m.start()), ix.at(m.end()));
             let before = if s > 0 { chars[s - 1] } else { ' ' };
@@ -60,8 +59,22 @@ impl Recognizer for HostnameRecognizer {
     fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
         let mut spans = Vec::new();
         for view in line.text_views() {
+            // a host has a dot between two labels
+            if !view
+                .text
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'.' && w[1].is_ascii_alphanumeric())
+            {
+                continue;
+            }
             spans.clear();
-            self.find(view.text, &mut spans);
+            if view.is_line() {
+                self.find(view.text, &line.chars, line.char_index(), &mut spans);
+            } else {
+                let chars: Vec<char> = view.text.chars().collect();
+                self.find(view.text, &chars, &CharIndex::new(view.text), &mut spans);
+            }
             for &(s, e, cat, rule) in &spans {
                 let (s, e) = view.to_line(s, e);
                 found.push(s, e, cat, rule);

@@ -72,6 +72,11 @@ pub struct TextView<'l> {
 }
 
 impl TextView<'_> {
+    /// Is this the line itself (not a despaced copy)?
+    pub fn is_line(&self) -> bool {
+        self.to_line.is_none()
+    }
+
     /// Character span `[s, e)` of the view as a span of the line.
     pub fn to_line(&self, s: usize, e: usize) -> (usize, usize) {
         match self.to_line {
@@ -118,9 +123,12 @@ impl NumericView<'_> {
 pub struct Line<'a> {
     pub text: &'a str,
     pub chars: Vec<char>,
+    /// ASCII digits in the line: a numeric recogniser whose shortest plausible match needs more
+    /// real digits than this has nothing to find (look-alike matches must be mostly digits).
+    pub digits: usize,
     ix: CharIndex,
     despaced: OnceCell<(String, Vec<usize>)>,
-    digits: OnceCell<(String, CharIndex)>,
+    lookalikes: OnceCell<(String, CharIndex)>,
 }
 
 impl<'a> Line<'a> {
@@ -128,10 +136,15 @@ impl<'a> Line<'a> {
         Line {
             text,
             chars: text.chars().collect(),
+            digits: text.bytes().filter(u8::is_ascii_digit).count(),
             ix: CharIndex::new(text),
             despaced: OnceCell::new(),
-            digits: OnceCell::new(),
+            lookalikes: OnceCell::new(),
         }
+    }
+
+    pub fn char_index(&self) -> &CharIndex {
+        &self.ix
     }
 
     /// Character index of a byte offset of `text`.
@@ -176,14 +189,18 @@ impl<'a> Line<'a> {
         v
     }
 
-    /// The line and its look-alike-digit view (O->0, l->1, S->5 ...).
-    pub fn numeric_views(&self) -> [NumericView<'_>; 2] {
-        let (dv, dix) = self.digits.get_or_init(|| {
+    /// The line and its look-alike-digit view (O->0, l->1, S->5 ...); none when the line has
+    /// fewer than `min_digits` ASCII digits (the fewest a recogniser's plausible match has).
+    pub fn numeric_views(&self, min_digits: usize) -> Vec<NumericView<'_>> {
+        if self.digits < min_digits {
+            return Vec::new();
+        }
+        let (dv, dix) = self.lookalikes.get_or_init(|| {
             let dv = digit_view(self.text);
             let ix = CharIndex::new(&dv);
             (dv, ix)
         });
-        [
+        vec![
             NumericView {
                 text: self.text,
                 ix: &self.ix,

@@ -33,6 +33,8 @@ mod url;
 
 pub use checks::{entropy, iban_valid, is_password_like, is_random_token, looks_like_person_name, luhn_valid};
 pub use line::{Findings, Line};
+pub use secrets::rulefile::{parse as parse_secret_rules, Dialect as SecretRulesDialect, RuleFile as SecretRuleFile};
+pub use secrets::SecretRules;
 
 use std::sync::Arc;
 
@@ -132,6 +134,8 @@ pub struct ClassifierConfig {
     pub custom: Vec<CustomRule>,
     /// Where the layout stage looks for people's names.
     pub names: crate::layout::NameScope,
+    /// Secret rules a policy loaded from a gitleaks rules file (the built-in ones always run).
+    pub secret_rules: Option<Arc<SecretRules>>,
 }
 
 impl Default for ClassifierConfig {
@@ -143,6 +147,7 @@ impl Default for ClassifierConfig {
             public_ips: true,
             custom: Vec::new(),
             names: crate::layout::NameScope::default(),
+            secret_rules: None,
         }
     }
 }
@@ -186,7 +191,7 @@ fn registry(cfg: &ClassifierConfig) -> Vec<Box<dyn Recognizer>> {
         Box::new(email::EmailRecognizer),
         Box::new(secrets::JwtRecognizer),
         Box::new(secrets::PemRecognizer),
-        Box::new(secrets::ProviderRecognizer),
+        Box::new(secrets::ProviderRecognizer::new(cfg.secret_rules.clone())),
         Box::new(secrets::AssignmentRecognizer),
         Box::new(secrets::RandomTokenRecognizer),
         Box::new(ip::IpRecognizer::new(cfg.public_ips)),
@@ -209,6 +214,8 @@ pub struct Classifier {
 
 impl Classifier {
     pub fn new(cfg: ClassifierConfig) -> Self {
+        // compile the built-in provider rules now (~0.1 s), not on the first frame
+        std::sync::LazyLock::force(&secrets::PROVIDERS);
         let on = |c: &Category| cfg.enabled.contains(c);
         let record_names = on(&Category::Name);
         // A recogniser whose categories are all off is skipped, unless the record-name rule

@@ -26,6 +26,9 @@ impl Recognizer for UrlRecognizer {
     }
 
     fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
+        if !line.text.contains("://") {
+            return;
+        }
         for m in SCHEME_URL.find_iter(line.text) {
             let (s, e) = line.span(&m);
             let url = m.as_str();

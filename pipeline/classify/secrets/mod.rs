@@ -3,17 +3,27 @@
 //! of unknown providers.
 
 mod assignment;
+#[cfg(test)]
+mod providers_tests;
+pub mod rulefile;
+pub mod rules;
 
 pub use assignment::AssignmentRecognizer;
+pub use rules::SecretRules;
+
+use std::sync::{Arc, LazyLock};
 
 use super::{is_password_like, is_random_token, Category, Findings, Line, Recognizer};
 
+/// scrim's built-in provider formats (`providers.toml`, in gitleaks' format).
+pub static PROVIDERS: LazyLock<SecretRules> = LazyLock::new(|| {
+    rulefile::parse(include_str!("providers.toml"), rulefile::Dialect::Builtin)
+        .map(|f| f.rules)
+        .unwrap_or_else(|e| panic!("built-in providers.toml: {e}"))
+});
+
 re!(JWT, r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*");
 re!(PEM, r"-----BEGIN [A-Z ]*(?:PRIVATE KEY|CERTIFICATE)[A-Z ]*-----");
-re!(
-    PROVIDER,
-    r"(?:A[KS]IA[0-9A-Z]{12,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposre]-[A-Za-z0-9-]{8,}|[sr]k_(?:live|test)_[A-Za-z0-9]{8,}|pk_(?:live_|test_)?[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{30,}|glpat-[A-Za-z0-9_-]{16,}|npm_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9_-]{20,}|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})"
-);
 // `=` only as base64 padding: "NAME=value" is a label and a value, not one token.
 re!(TOKEN, r"[A-Za-z0-9+/_-]{16,}={0,2}");
 re!(PASSWORD_TOKEN, r"[A-Za-z0-9!?#%&$*^~+_.-]{8,64}");
@@ -60,8 +70,17 @@ impl Recognizer for PemRecognizer {
     }
 }
 
-/// Provider key formats (AWS, GitHub, Slack, Stripe, ...).
-pub struct ProviderRecognizer;
+/// Provider key formats as data: the built-in [`PROVIDERS`] (AWS, GitHub, Slack, Stripe, ...)
+/// and the rules of a policy's gitleaks file. A finding's rule is the format's id.
+pub struct ProviderRecognizer {
+    extra: Option<Arc<SecretRules>>,
+}
+
+impl ProviderRecognizer {
+    pub(in super::super) fn new(extra: Option<Arc<SecretRules>>) -> Self {
+        ProviderRecognizer { extra }
+    }
+}
 
 impl Recognizer for ProviderRecognizer {
     fn name(&self) -> &'static str {
@@ -73,7 +92,10 @@ impl Recognizer for ProviderRecognizer {
     }
 
     fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
-        all_matches(&PROVIDER, "provider-key", line, found);
+        PROVIDERS.find(line, found);
+        if let Some(rules) = &self.extra {
+            rules.find(line, found);
+        }
     }
 }
 
