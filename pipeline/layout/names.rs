@@ -186,6 +186,67 @@ const CONTACT: &[Category] = &[
     Category::Iban,
 ];
 
+/// A line of a signature or contact card: contact details and at most a short label before
+/// each ("Phone:", "M", "E-mail |"). A shell prompt that holds an address and a command is not
+/// one: words after the first contact detail must be labels ending in a colon.
+fn contact_line(text: &str, findings: &[Finding]) -> bool {
+    let contact: Vec<&Finding> = findings.iter().filter(|f| CONTACT.contains(&f.category)).collect();
+    let Some(first) = contact.iter().map(|f| f.start).min() else {
+        return false;
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut words = 0;
+    let mut k = 0;
+    while k < chars.len() {
+        let outside = |k: usize| !contact.iter().any(|f| (f.start..f.end).contains(&k));
+        if !outside(k) || chars[k].is_whitespace() || "|·•,/".contains(chars[k]) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < chars.len() && outside(k) && !chars[k].is_whitespace() {
+            k += 1;
+        }
+        let word: String = chars[start..k].iter().collect();
+        let label = word.trim_end_matches(':');
+        words += 1;
+        if words > 2
+            || !label.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
+            || (start > first && !word.ends_with(':'))
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Is line `i` the name at the head of a signature or contact card? The lines right under it,
+/// aligned with it, are short plain lines (a title, a company) and then a line of contact
+/// details. Anything else in between (a command, a long message) ends the search: in a
+/// terminal every line is aligned and a prompt holding an address is no signature.
+fn signature(lines: &[TextLine], findings: &[Vec<Finding>], i: usize) -> bool {
+    let l = &lines[i];
+    let h = l.rect.h.max(8);
+    let mut under: Vec<usize> = (0..lines.len())
+        .filter(|&j| {
+            j != i
+                && lines[j].rect.y > l.rect.y
+                && lines[j].rect.y <= l.rect.bottom() + 4 * h
+                && lines[j].rect.x.abs_diff(l.rect.x) <= 2 * h
+        })
+        .collect();
+    under.sort_by_key(|&j| lines[j].rect.y);
+    for j in under {
+        if contact_line(&lines[j].text, &findings[j]) {
+            return true;
+        }
+        if !findings[j].is_empty() || lines[j].text.split_whitespace().count() > 6 {
+            return false;
+        }
+    }
+    false
+}
+
 pub fn names(
     lines: &[TextLine],
     findings: &[Vec<Finding>],
@@ -229,15 +290,7 @@ pub fn names(
         let record = lines.iter().enumerate().any(|(j, o)| {
             j != i && same_row(o.rect, l.rect) && has(&findings[j], CONTACT) && table::table_row(lines, columns, i, j)
         });
-        // a signature or contact card: contact details in the lines right under the name
-        let h = l.rect.h.max(8);
-        let card = lines.iter().enumerate().any(|(j, o)| {
-            j != i
-                && o.rect.y > l.rect.y
-                && o.rect.y <= l.rect.bottom() + 4 * h
-                && o.rect.x.abs_diff(l.rect.x) <= 2 * h
-                && has(&findings[j], CONTACT)
-        });
+        let card = signature(lines, findings, i);
         let rule = if record {
             Some("record-name")
         } else if card {
@@ -329,6 +382,18 @@ mod tests {
             line(170, 560, 300, 20, "maria.kowalski@corp.example"),
         ];
         assert_eq!(run(&lines, NameScope::Records), vec!["Kenji Tanaka", "Olga Lindqvist"]);
+        // a terminal: a shell prompt holding an address under a status line is no signature
+        let shell = vec![
+            line(0, 145, 139, 16, "Login Succeeded"),
+            line(
+                0,
+                162,
+                599,
+                19,
+                "imogen@ops8.local:~$ ssh admin@consul-23.internal.example",
+            ),
+        ];
+        assert_eq!(run(&shell, NameScope::Records), Vec::<String>::new());
         assert_eq!(
             run(&lines, NameScope::Everywhere),
             vec!["Corporate Mail", "Kenji Tanaka", "Mateo Alvarez", "Olga Lindqvist"]

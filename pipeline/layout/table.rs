@@ -137,37 +137,53 @@ fn cell_category(line: &TextLine, findings: &[Finding]) -> Option<Category> {
         .map(|(c, _)| c)
 }
 
-/// The shape of a cell's text: length in letters and digits, share of digits, and whether it
-/// has spaces inside.
-#[derive(Debug, Clone, Copy)]
+/// The shape of a cell's text: length in letters and digits, share of digits, its words and
+/// the punctuation it is written with.
+#[derive(Debug, Clone)]
 struct Shape {
     len: usize,
     digits: f32,
-    spaced: bool,
+    words: usize,
+    punct: Vec<char>,
 }
 
 fn shape(s: &str) -> Shape {
     let t = s.trim();
     let len = alnum(t);
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count() as f32 / len.max(1) as f32;
+    let mut punct: Vec<char> = t
+        .chars()
+        .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        .collect();
+    punct.sort_unstable();
+    punct.dedup();
     Shape {
         len,
         digits,
-        spaced: t.contains(char::is_whitespace),
+        words: t.split_whitespace().count(),
+        punct,
     }
 }
 
-/// Does `s` have the shape of the cells `mates` (same length within a quarter, same share of
-/// digits within 0.3, spaces only if they have them)?
-fn shaped_like(s: Shape, mates: &[Shape]) -> bool {
-    let mut lens: Vec<usize> = mates.iter().map(|m| m.len).collect();
-    lens.sort_unstable();
-    let median = lens[lens.len() / 2];
+/// Does `s` have the shape of the cells `mates`: same length within a quarter, same share of
+/// digits within 0.3, as many words (one more or less for spaced values such as phone numbers),
+/// and no punctuation the mates are not written with? A line of prose in a terminal's column
+/// of prompts is not a prompt.
+fn shaped_like(s: &Shape, mates: &[Shape]) -> bool {
+    let median = |f: fn(&Shape) -> usize| {
+        let mut v: Vec<usize> = mates.iter().map(f).collect();
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let len = median(|m| m.len);
+    let words = median(|m| m.words);
     let digits = mates.iter().map(|m| m.digits).sum::<f32>() / mates.len() as f32;
+    let word_slack = usize::from(words > 1);
     s.len >= 4
-        && s.len.abs_diff(median) <= (median / 4).max(3)
+        && s.len.abs_diff(len) <= (len / 4).max(3)
         && (s.digits - digits).abs() <= 0.3
-        && (!s.spaced || mates.iter().any(|m| m.spaced))
+        && s.words.abs_diff(words) <= word_slack
+        && s.punct.iter().all(|c| mates.iter().any(|m| m.punct.contains(c)))
 }
 
 /// Cells of a column whose column-mates mostly are of one category, and that have their shape,
@@ -200,7 +216,7 @@ pub fn column_mates(
                 .cells
                 .iter()
                 .zip(&cats)
-                .filter(|(&i, c)| c.is_none() && shaped_like(shape(&lines[i].text), &mates))
+                .filter(|(&i, c)| c.is_none() && shaped_like(&shape(&lines[i].text), &mates))
                 .map(|(&i, _)| i)
                 .collect();
             // most of the cells of this shape are known to be of this category
@@ -372,6 +388,23 @@ mod tests {
     fn words_in_a_column_of_secrets_stay_readable() {
         let mut lines = audit(&["5135a80455c2e5258173", "9f8e7d6c5b4a39281706", "0a1b2c3d4e5f60718293"]);
         lines.push(line(400, 220, 200, 20, "expired"));
+        let findings = classify(&lines);
+        let cols = columns(&lines);
+        let got = column_mates(&lines, &findings, &cols, &Category::ALL);
+        assert!(got.is_empty(), "{:?}", covered(&lines, &got));
+    }
+
+    #[test]
+    fn prose_in_a_terminal_column_of_prompts_is_no_prompt() {
+        // every line of a terminal starts at its left edge; the prompts hold an address
+        let lines = vec![
+            line(0, 16, 240, 22, "imogen@ops8.local:~$ psql"),
+            line(0, 52, 191, 22, "Type \"help\" for help."),
+            line(0, 90, 79, 20, "app=>\\q"),
+            line(0, 108, 240, 19, "imogen@ops8.local:~$ exit"),
+            line(0, 145, 139, 16, "Login Succeeded"),
+            line(0, 162, 240, 19, "imogen@ops8.local:~$ ls"),
+        ];
         let findings = classify(&lines);
         let cols = columns(&lines);
         let got = column_mates(&lines, &findings, &cols, &Category::ALL);
