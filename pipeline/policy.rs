@@ -10,7 +10,9 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::classify::{hosts, Category, ClassifierConfig, CustomRule};
+use crate::classify::{
+    hosts, parse_secret_rules, Category, ClassifierConfig, CustomRule, SecretRules, SecretRulesDialect,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::redact::{Style, StyleName};
 
@@ -33,6 +35,17 @@ struct PolicyFile {
     camera: CameraSection,
     #[serde(default)]
     names: NamesSection,
+    #[serde(default)]
+    secrets: SecretsSection,
+}
+
+/// Secret rules beyond scrim's built-in provider formats.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretsSection {
+    /// A gitleaks rules file (`[[rules]]`, `[allowlist]`); a relative path is relative to the
+    /// policy file.
+    gitleaks: Option<Spanned<String>>,
 }
 
 /// Where people's names are looked for.
@@ -181,6 +194,8 @@ pub struct Policy {
     pub redaction: RedactionPolicy,
     pub ocr: OcrPolicy,
     pub camera: crate::camera::CameraConfig,
+    /// What the policy asks for that scrim ignores, one sentence each, for the user to see.
+    pub warnings: Vec<String>,
 }
 
 /// 1-based line of a byte offset.
@@ -196,11 +211,17 @@ impl Policy {
     pub fn load(path: &Path) -> Result<Policy> {
         let src = std::fs::read_to_string(path)
             .map_err(|e| policy_error(&path.display().to_string(), format!("cannot read: {e}")))?;
-        Policy::parse(&src, &path.display().to_string())
+        Policy::parse_in(&src, &path.display().to_string(), path.parent())
     }
 
-    /// Parses policy text; `origin` names it in errors.
+    /// Parses policy text; `origin` names it in errors. Files it names are relative to the
+    /// current directory.
     pub fn parse(src: &str, origin: &str) -> Result<Policy> {
+        Policy::parse_in(src, origin, None)
+    }
+
+    /// Parses policy text whose relative file names are relative to `dir`.
+    pub fn parse_in(src: &str, origin: &str, dir: Option<&Path>) -> Result<Policy> {
         let file: PolicyFile = toml::from_str(src).map_err(|e| {
             let line = e
                 .span()
@@ -247,6 +268,13 @@ impl Policy {
                 name: rule.name.clone(),
                 pattern,
             });
+        }
+        if let Some(g) = &file.secrets.gitleaks {
+            let at = line_of(src, g.span().start);
+            let (rules, warning) =
+                load_gitleaks(g.get_ref(), dir).map_err(|e| policy_error(origin, format!("line {at}: {e}")))?;
+            p.classifier.secret_rules = Some(std::sync::Arc::new(rules));
+            p.warnings.extend(warning);
         }
         let r = &file.redaction;
         if let Some(s) = r.style {
@@ -323,6 +351,28 @@ impl Policy {
     }
 }
 
+/// Reads a gitleaks rules file with the same reader as scrim's built-in provider rules: its
+/// rules, and one sentence naming what in it a screen cannot use.
+fn load_gitleaks(name: &str, dir: Option<&Path>) -> std::result::Result<(SecretRules, Option<String>), String> {
+    let path = match dir {
+        Some(d) if Path::new(name).is_relative() => d.join(name),
+        _ => Path::new(name).to_path_buf(),
+    };
+    let shown = path.display();
+    let src = std::fs::read_to_string(&path).map_err(|e| format!("gitleaks rules {shown}: cannot read: {e}"))?;
+    let file =
+        parse_secret_rules(&src, SecretRulesDialect::Gitleaks).map_err(|e| format!("gitleaks rules {shown}: {e}"))?;
+    let warning = (!file.ignored.is_empty()).then(|| {
+        format!(
+            "gitleaks rules {shown}: {} rule{}; ignored (scrim does not support them on screens): {}",
+            file.rules.len(),
+            if file.rules.len() == 1 { "" } else { "s" },
+            file.ignored.join("; ")
+        )
+    });
+    Ok((file.rules, warning))
+}
+
 fn parse_color(s: &str) -> Option<[u8; 3]> {
     let h = s.strip_prefix('#')?;
     if h.len() != 6 {
@@ -376,6 +426,137 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::Policy);
             assert!(e.to_string().contains(needle), "{src:?}: {e}");
         }
+    }
+
+    /// A security team's gitleaks file: rules scrim runs, fields it names as ignored.
+    const GITLEAKS: &str = r#"title = "acme secrets"
+
+[extend]
+useDefault = true
+
+[[rules]]
+id = "acme-deploy-key"
+description = "Acme deploy keys"
+regex = '''acme_dk_([a-z0-9]{24})'''
+secretGroup = 1
+keywords = ["acme_dk_"]
+entropy = 3.0
+tags = ["acme"]
+
+[[rules]]
+id = "acme-badge"
+regex = '''\bBADGE-[0-9]{6}\b'''
+keywords = ["badge-"]
+path = '''\.env$'''
+[rules.allowlist]
+stopwords = ["000000"]
+
+[[rules]]
+id = "acme-env-file"
+path = '''(^|/)\.acme\.env$'''
+
+[allowlist]
+description = "placeholders"
+regexes = ['''(?i)^(?:example|dummy)''']
+paths = ['''docs/''']
+"#;
+
+    /// A policy in a directory of its own naming `gitleaks` (relative to it), parsed.
+    fn with_gitleaks(rules: &str) -> Result<Policy> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gl.toml"), rules).unwrap();
+        let src = "[categories]\nname = true\n\n[secrets]\ngitleaks = \"gl.toml\"\n";
+        Policy::parse_in(src, "p.toml", Some(dir.path()))
+    }
+
+    fn secrets(p: &Policy, text: &str) -> Vec<(String, String)> {
+        let c = crate::classify::Classifier::new(p.classifier.clone());
+        c.classify(text)
+            .into_iter()
+            .filter(|f| f.category == Category::Secret)
+            .map(|f| (text.chars().skip(f.start).take(f.end - f.start).collect(), f.rule))
+            .collect()
+    }
+
+    #[test]
+    fn a_gitleaks_file_adds_its_rules() {
+        let p = with_gitleaks(GITLEAKS).unwrap();
+        let rule = |t: &str, id: &str, want: &str| {
+            let got = secrets(&p, t);
+            assert!(got.iter().any(|(s, r)| s == want && r == id), "{t:?}: {got:?}");
+        };
+        rule(
+            "deploy with acme_dk_k3v9q2m8x7c4b1n6z5l0p8r2 today",
+            "acme-deploy-key",
+            "acme_dk_k3v9q2m8x7c4b1n6z5l0p8r2",
+        );
+        rule("Door BADGE-482913 issued", "acme-badge", "BADGE-482913");
+        for (t, why) in [
+            ("acme_dk_aaaaaaaaaaaaaaaaaaaaaaaa", "entropy below the rule's minimum"),
+            ("Door BADGE-000000 issued", "the rule's stopword"),
+            ("Door BADGE-48291 issued", "no match"),
+        ] {
+            assert!(
+                !secrets(&p, t).iter().any(|(_, r)| r.starts_with("acme-")),
+                "{t:?}: {why}"
+            );
+        }
+        // the global allowlist (regexes on the secret)
+        let dummy =
+            with_gitleaks(&GITLEAKS.replace("acme_dk_([a-z0-9]{24})", "acme_dk_((?:dummy)?[a-z0-9]{24})")).unwrap();
+        assert!(!secrets(&dummy, "acme_dk_dummyk3v9q2m8x7c4b1n6z5l0p8r2")
+            .iter()
+            .any(|(_, r)| r == "acme-deploy-key"));
+        // what a screen cannot use is named once
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        let w = &p.warnings[0];
+        for needle in [
+            "gl.toml",
+            "2 rules",
+            "path (rules acme-badge, acme-env-file)",
+            "allowlists.paths",
+            "[extend]",
+        ] {
+            assert!(w.contains(needle), "{needle:?} not in {w:?}");
+        }
+        // without a gitleaks file, only the built-in rules run
+        assert!(secrets(&Policy::default(), "Door BADGE-482913 issued").is_empty());
+        let plain = with_gitleaks("[[rules]]\nid = \"x\"\nregex = 'x[0-9]{30}'\n").unwrap();
+        assert!(plain.warnings.is_empty(), "{:?}", plain.warnings);
+    }
+
+    #[test]
+    fn gitleaks_errors_name_the_rule_and_line() {
+        for (rules, needles) in [
+            (
+                "[[rules]]\nid = \"ok\"\nregex = 'a+'\n\n[[rules]]\nid = \"broken\"\nregex = 'key-(['\n",
+                &["p.toml: line 5", "gl.toml", "line 7", "rule \"broken\"", "regex"][..],
+            ),
+            // Go RE2 syntax Rust's regex lacks
+            (
+                "[[rules]]\nid = \"quoted\"\nregex = '\\Qa.b\\E'\n",
+                &["line 3", "rule \"quoted\"", "\\Q"][..],
+            ),
+            (
+                "[[rules]]\nid = \"g\"\nregex = 'k(x)'\nsecretGroup = 2\n",
+                &["line 4", "secretGroup 2"][..],
+            ),
+            ("[[rules]]\nid = \"n\"\n", &["line 1", "rule \"n\" has no regex"][..]),
+            ("[[rules]]\nregex = 'x'\n", &["line 1", "no id"][..]),
+            ("[allowlist]\nregexes = ['(']\n", &["line 2", "global allowlist"][..]),
+            ("[[rules]\n", &["gl.toml", "line 1"][..]),
+        ] {
+            let e = with_gitleaks(rules).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Policy);
+            for n in needles {
+                assert!(e.to_string().contains(n), "{rules:?}: {n:?} not in {e}");
+            }
+        }
+        let e = Policy::parse("[secrets]\ngitleaks = \"/nonexistent/gl.toml\"\n", "p.toml").unwrap_err();
+        assert!(
+            e.to_string().contains("line 2") && e.to_string().contains("cannot read"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -247,6 +247,75 @@ fn bad_policy_names_the_line() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// A security team's gitleaks rules file, named by the policy, redacts what only it matches
+/// (its allowlist keeps what it allows), and what scrim ignores in it is one `scrim:` line.
+#[test]
+fn a_policy_loads_a_gitleaks_rules_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("gitleaks.toml"),
+        r#"
+[[rules]]
+id = "garden-words"
+regex = '''(?i)\b(household|calendar)\b'''
+keywords = ["household", "calendar"]
+path = '''\.md$'''
+[rules.allowlist]
+stopwords = ["calendar"]
+"#,
+    )
+    .unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, "[secrets]\ngitleaks = \"gitleaks.toml\"\n").unwrap();
+    let input = common::asset("fixtures/release-notes.png");
+    let out = dir.path().join("out.png");
+    let report = dir.path().join("report.json");
+    let o = scrim(&[
+        "redact",
+        s(&input),
+        "-o",
+        s(&out),
+        "--report",
+        s(&report),
+        "--policy",
+        s(&policy),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warnings: Vec<String> = stderr(&o)
+        .lines()
+        .filter(|l| l.starts_with("scrim:"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        warnings.len() == 1
+            && warnings[0].contains("gitleaks.toml")
+            && warnings[0].contains("path (rules garden-words)"),
+        "{warnings:?}"
+    );
+    let rep: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let rules: Vec<&str> = rep["images"][0]["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["category"] == "secret")
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["garden-words"], "{rep}");
+    // the independent OCR: the rule's word is gone, its allowlisted word and the rest stay
+    let before = common::oracle_text(&input);
+    let after = common::oracle_text(&out);
+    let word = common::squash("whole household");
+    assert!(before.contains(&word), "the oracle cannot read the fixture");
+    assert!(!after.contains(&word), "the gitleaks rule's match is still readable");
+    for kept in [
+        "Garden planner 2.4 released",
+        "seasonal calendar",
+        "Thanks to everyone who reported",
+    ] {
+        assert!(after.contains(&common::squash(kept)), "{kept:?} no longer readable");
+    }
+}
+
 #[test]
 fn help_explains_and_doctor_reports() {
     let o = scrim(&["--help"]);

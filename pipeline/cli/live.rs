@@ -76,10 +76,7 @@ pub fn gate(
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
-    let policy = match &args.policy {
-        Some(p) => Policy::load(p)?,
-        None => Policy::default(),
-    };
+    let policy = crate::load_policy(args.policy.as_deref())?;
     // open the sink first: a bad sink should fail before anything is captured
     let sink = live::sink::open(&args.sink, args.fps)?;
     if args.sink == "stdout" && std::io::stdout().is_terminal() {

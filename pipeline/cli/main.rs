@@ -27,6 +27,18 @@ pub fn redactor(choice: BackendChoice) -> Box<dyn Redactor> {
     r
 }
 
+/// The policy at `path` (the defaults without one), its warnings told on stderr.
+pub fn load_policy(path: Option<&std::path::Path>) -> scrim::error::Result<scrim::policy::Policy> {
+    let Some(path) = path else {
+        return Ok(scrim::policy::Policy::default());
+    };
+    let policy = scrim::policy::Policy::load(path)?;
+    for w in &policy.warnings {
+        eprintln!("scrim: {}: {w}", path.display());
+    }
+    Ok(policy)
+}
+
 /// Mesa's Vulkan device-select layer connects to a Wayland display to order the devices, and
 /// libwayland prints `error: XDG_RUNTIME_DIR is invalid or not set in the environment.` wherever
 /// that variable is unset (ssh, CI, containers): twice per adapter probe, on a run that is fine.

@@ -7,7 +7,6 @@ use scrim::analyze::StageTimes;
 use scrim::camera::CameraFilter;
 use scrim::error::{Error, ErrorKind, Result};
 use scrim::models::ModelDir;
-use scrim::policy::Policy;
 use scrim::redact::{Redactor, StyleName};
 use scrim::report::{self, ImageReport, Report};
 use scrim::still::StillPipeline;
@@ -56,10 +55,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: scrim::redact::BackendChoice) -> Result<ExitCode> {
-    let mut policy = match &args.policy {
-        Some(p) => Policy::load(p)?,
-        None => Policy::default(),
-    };
+    let mut policy = crate::load_policy(args.policy.as_deref())?;
     if let Some(side) = args.det_max_side {
         policy.ocr.detection_max_side = side;
     }
