@@ -17,9 +17,11 @@ use scrim::redact::BackendChoice;
 #[derive(clap::Args)]
 pub struct Args {
     /// What to capture: screen[:N] (a monitor) | region:X,Y,W,H | window:TITLE (part of its
-    /// title, or its application) — X11, through xcap | x11grab[:X,Y,W,H] (ffmpeg, MIT-SHM) |
-    /// camera[:N] (/dev/videoN, nokhwa) | file:PATH (a recording, or an image looped) | stdin
-    /// (YUV4MPEG2 4:2:0)
+    /// title, or its application) — X11, through xcap; on Wayland screen and region go through
+    /// the portal | portal[:monitor|window] (the xdg-desktop-portal ScreenCast dialog, once:
+    /// the choice is remembered) | x11grab[:X,Y,W,H] (ffmpeg, MIT-SHM) | camera[:N]
+    /// (/dev/videoN, nokhwa) | file:PATH (a recording, or an image looped) | stdin (YUV4MPEG2
+    /// 4:2:0)
     #[arg(long, default_value = "screen")]
     source: String,
     /// Where redacted frames go: stdout (Y4M) | file:PATH (.mp4/.mkv/.mov/.webm) |

@@ -3,6 +3,8 @@
 //! the status line and `--stats`.
 
 pub mod capture;
+pub mod portal;
+pub mod session;
 pub mod sink;
 pub mod source;
 pub mod v4l2;

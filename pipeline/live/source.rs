@@ -12,6 +12,8 @@ use crate::video::ffmpeg::Decoder;
 use crate::video::yuv::{i420_len, Matrix, Yuv420};
 
 use super::capture::{Target, XcapSource};
+use super::portal::{Kind, PortalSource};
+use super::session::{ScreenPath, SessionInfo};
 use super::webcam::WebcamSource;
 
 pub trait Source: Send {
@@ -118,7 +120,7 @@ impl ScreenSource {
         let display = std::env::var("DISPLAY").map_err(|_| {
             Error::new(
                 ErrorKind::Usage,
-                "--source screen needs an X11 display ($DISPLAY is not set; Wayland: not yet)",
+                "--source x11grab needs an X11 display ($DISPLAY is not set; on Wayland use --source screen or portal)",
             )
         })?;
         let mut args: Vec<String> = vec!["-f".into(), "x11grab".into(), "-draw_mouse".into(), "0".into()];
@@ -242,14 +244,26 @@ pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn S
             Ok(Box::new(StillSource::open(p, still_frames)?))
         };
     }
+    // screen, region and window read the X server, or the portal where X cannot see the desktop
+    let screen = || SessionInfo::detect().screen_path();
     if let Some(r) = spec.strip_prefix("region:") {
         let (x, y, w, h) = parse_region(r).ok_or_else(|| usage(format!("--source {spec}: expected region:X,Y,W,H")))?;
+        if screen() == ScreenPath::Portal {
+            let region = crate::frame::Rect::new(x, y, w, h);
+            return Ok(Box::new(PortalSource::open(Kind::Monitor, Some(region), fps)?));
+        }
         return Ok(Box::new(XcapSource::open(Target::Region(x, y, w, h))?));
     }
     if let Some(name) = spec.strip_prefix("window:") {
         if name.trim().is_empty() {
             return Err(usage(format!(
                 "--source {spec}: expected window:TITLE (part of its title, or its application)"
+            )));
+        }
+        if screen() == ScreenPath::Portal {
+            return Err(usage(format!(
+                "--source {spec}: on Wayland scrim cannot look windows up by title; use --source portal:window \
+and pick the window in the desktop's dialog"
             )));
         }
         return Ok(Box::new(XcapSource::open(Target::Window(name.to_string()))?));
@@ -264,11 +278,23 @@ pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn S
     };
     match spec {
         "stdin" => Ok(Box::new(Y4mSource::new(std::io::stdin())?)),
-        "screen" => Ok(Box::new(XcapSource::open(Target::Monitor(None))?)),
+        "screen" => match screen() {
+            ScreenPath::Xcap => Ok(Box::new(XcapSource::open(Target::Monitor(None))?)),
+            ScreenPath::X11grab => Ok(Box::new(ScreenSource::open(None, fps)?)),
+            ScreenPath::Portal => Ok(Box::new(PortalSource::open(Kind::Monitor, None, fps)?)),
+        },
+        "portal" => Ok(Box::new(PortalSource::open(Kind::Any, None, fps)?)),
+        "portal:monitor" => Ok(Box::new(PortalSource::open(Kind::Monitor, None, fps)?)),
+        "portal:window" => Ok(Box::new(PortalSource::open(Kind::Window, None, fps)?)),
         "x11grab" => Ok(Box::new(ScreenSource::open(None, fps)?)),
         "camera" => Ok(Box::new(WebcamSource::open(0, fps)?)),
         s if s.starts_with("screen:") => {
             let n = index(&s["screen:".len()..], "screen or screen:N (N counts monitors from 0)")?;
+            if screen() == ScreenPath::Portal {
+                return Err(usage(format!(
+                    "--source {s}: on Wayland the desktop's dialog picks the monitor; use --source screen"
+                )));
+            }
             Ok(Box::new(XcapSource::open(Target::Monitor(Some(n as usize)))?))
         }
         s if s.starts_with("camera:") => {
@@ -277,7 +303,7 @@ pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn S
         }
         s => Err(usage(format!(
             "--source {s}: expected file:PATH, stdin, screen[:N], window:TITLE, region:X,Y,W,H, \
-x11grab[:X,Y,W,H] or camera[:N]"
+portal[:monitor|window], x11grab[:X,Y,W,H] or camera[:N]"
         ))),
     }
 }
