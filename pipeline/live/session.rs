@@ -100,6 +100,22 @@ impl SessionInfo {
     }
 }
 
+/// How `--source screen` captures here. Asks the X server what it is only on a Wayland
+/// session: on a plain X11 desktop nothing is probed, as before Wayland support.
+pub fn screen_path() -> ScreenPath {
+    let wayland = SessionInfo {
+        wayland_display: var("WAYLAND_DISPLAY"),
+        session_type: var("XDG_SESSION_TYPE"),
+        display: None,
+        x_server: None,
+    };
+    if wayland.is_wayland() {
+        SessionInfo::detect().screen_path()
+    } else {
+        ScreenPath::Xcap
+    }
+}
+
 /// Whether the X server at `display` is XWayland (see the module doc for how).
 fn x_server(display: &str) -> XServer {
     let (conn, screen) = match xcb::Connection::connect_with_extensions(Some(display), &[xcb::Extension::RandR], &[]) {

@@ -13,7 +13,7 @@ use crate::video::yuv::{i420_len, Matrix, Yuv420};
 
 use super::capture::{Target, XcapSource};
 use super::portal::{Kind, PortalSource};
-use super::session::{ScreenPath, SessionInfo};
+use super::session::ScreenPath;
 use super::webcam::WebcamSource;
 
 pub trait Source: Send {
@@ -245,7 +245,7 @@ pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn S
         };
     }
     // screen, region and window read the X server, or the portal where X cannot see the desktop
-    let screen = || SessionInfo::detect().screen_path();
+    let screen = super::session::screen_path;
     if let Some(r) = spec.strip_prefix("region:") {
         let (x, y, w, h) = parse_region(r).ok_or_else(|| usage(format!("--source {spec}: expected region:X,Y,W,H")))?;
         if screen() == ScreenPath::Portal {
