@@ -7,13 +7,19 @@ CARGO ?= cargo
 # ffmpeg: decodes and encodes recordings (scrim redact clip.mp4, scrim live);
 # xvfb openbox chromium xdotool: the live end-to-end test shares a real Chromium's screen;
 # pipewire, wireplumber, dbus, gstreamer: the virtual camera sink and its test
+# WAYLAND_PACKAGES: the headless Wayland desktop of tests/wayland.rs (sway, the ScreenCast portal,
+# foot/wtype/grim), and what tests/wayland/build-xdpw.sh needs to rebuild xdg-desktop-portal-wlr
+# from Debian's source (stock 0.7 cannot cast without /dev/dri)
 # BUILD_PACKAGES: what the crates link or generate bindings against: xcap (screen and window
 # capture: xcb, and its Wayland/PipeWire backends), nokhwa (webcam: V4L2 bindings via libclang)
 BUILD_PACKAGES := pkg-config libclang-dev libxcb1-dev libxcb-randr0-dev libwayland-dev libpipewire-0.3-dev \
   libgbm-dev libegl-dev
 APT_PACKAGES := $(BUILD_PACKAGES) tesseract-ocr tesseract-ocr-eng python3-pip python3-venv ca-certificates \
   mesa-vulkan-drivers ffmpeg xvfb openbox chromium xdotool dbus pipewire pipewire-bin wireplumber \
-  gstreamer1.0-pipewire gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-pipewire gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
+  $(WAYLAND_PACKAGES)
+WAYLAND_PACKAGES := sway swaybg xdg-desktop-portal foot wtype grim fonts-dejavu-core dbus-bin \
+  dpkg-dev gcc meson ninja-build wayland-protocols libinih-dev libdrm-dev libsystemd-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # make install: scrim into $(PREFIX)/bin, the models into $(PREFIX)/share/scrim/models, where
@@ -25,7 +31,7 @@ SCRIM_BIN ?= target/release/scrim
 # where models/fetch.sh put them for make example / make test (copied, then verified)
 FETCHED_MODELS = $(or $(SCRIM_MODEL_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/scrim/models)
 
-.PHONY: example test deps build-deps models lint bench install install-files uninstall
+.PHONY: example test deps build-deps models xdpw lint bench install install-files uninstall
 
 ## example: redact the bundled screenshot into out/ (redacted image, preview, report)
 example: build-deps models
@@ -38,7 +44,7 @@ example: build-deps models
 	@echo "look at out/intranet-dashboard.preview.png"
 
 ## test: every test, with the real models and an independent OCR as judge
-test: deps models
+test: deps models xdpw
 	$(CARGO) test
 
 ## lint: formatting and clippy, as CI runs them
@@ -80,6 +86,10 @@ deps:
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+## xdpw: xdg-desktop-portal-wlr rebuilt for machines without /dev/dri (cached: once per machine)
+xdpw: deps
+	@tests/wayland/build-xdpw.sh >/dev/null
 
 models:
 	@python3 -m pip --version >/dev/null 2>&1 || $(MAKE) deps

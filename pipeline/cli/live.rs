@@ -99,7 +99,8 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     };
     let stop = crate::signals::stop_flag();
     let mut stats_file = match &args.stats {
-        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).map_err(|e| {
+        // a line at a time: the file can be followed while scrim runs (`tail -f`, tests)
+        Some(p) => Some(std::io::LineWriter::new(std::fs::File::create(p).map_err(|e| {
             Error::new(ErrorKind::Output, format!("cannot create {}: {e}", p.display()))
         })?)),
         None => None,
