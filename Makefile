@@ -15,7 +15,7 @@ CARGO ?= cargo
 BUILD_PACKAGES := pkg-config libclang-dev libxcb1-dev libxcb-randr0-dev libwayland-dev libpipewire-0.3-dev \
   libgbm-dev libegl-dev
 APT_PACKAGES := $(BUILD_PACKAGES) tesseract-ocr tesseract-ocr-eng python3-pip python3-venv ca-certificates \
-  mesa-vulkan-drivers ffmpeg xvfb openbox chromium xdotool dbus pipewire pipewire-bin wireplumber \
+  mesa-vulkan-drivers ffmpeg xvfb openbox chromium firefox-esr xdotool dbus pipewire pipewire-bin wireplumber \
   gstreamer1.0-pipewire gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
   $(WAYLAND_PACKAGES)
 WAYLAND_PACKAGES := sway swaybg xdg-desktop-portal foot wtype grim fonts-dejavu-core dbus-bin \
