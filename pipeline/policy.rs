@@ -37,6 +37,8 @@ struct PolicyFile {
     names: NamesSection,
     #[serde(default)]
     secrets: SecretsSection,
+    #[serde(default)]
+    controls: ControlsSection,
 }
 
 /// Secret rules beyond scrim's built-in provider formats.
@@ -53,6 +55,13 @@ struct SecretsSection {
 #[serde(deny_unknown_fields)]
 struct NamesSection {
     scope: Option<crate::layout::NameScope>,
+}
+
+/// `scrim live`'s presenter controls.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControlsSection {
+    hotkey: Option<Spanned<String>>,
 }
 
 /// Camera privacy defaults (`scrim redact`/`live` flags override them).
@@ -187,7 +196,22 @@ impl Default for OcrPolicy {
 /// Accepted range of `detection_max_side`: below 320 px nothing is legible, above 8K is waste.
 pub const DETECTION_SIDE_RANGE: std::ops::RangeInclusive<u32> = 320..=7680;
 
-/// A whole policy: classification, redaction, OCR and camera settings.
+/// `scrim live`'s presenter controls.
+#[derive(Debug, Clone)]
+pub struct ControlsPolicy {
+    /// The global hotkey that blanks the output (again: resumes); `None`: no hotkey.
+    pub hotkey: Option<crate::live::hotkey::Hotkey>,
+}
+
+impl Default for ControlsPolicy {
+    fn default() -> Self {
+        ControlsPolicy {
+            hotkey: Some(crate::live::hotkey::DEFAULT.parse().expect("the default hotkey parses")),
+        }
+    }
+}
+
+/// A whole policy: classification, redaction, OCR, camera and presenter-control settings.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub classifier: ClassifierConfig,
@@ -196,6 +220,7 @@ pub struct Policy {
     pub camera: crate::camera::CameraConfig,
     /// What the policy asks for that scrim ignores, one sentence each, for the user to see.
     pub warnings: Vec<String>,
+    pub controls: ControlsPolicy,
 }
 
 /// 1-based line of a byte offset.
@@ -347,6 +372,14 @@ impl Policy {
             }
             p.camera.whiteboard_every = *n.get_ref();
         }
+        if let Some(k) = &file.controls.hotkey {
+            p.controls.hotkey = match k.get_ref().trim() {
+                "" | "none" => None,
+                key => Some(key.parse().map_err(|e| {
+                    policy_error(origin, format!("line {}: hotkey: {e}", line_of(src, k.span().start)))
+                })?),
+            };
+        }
         Ok(p)
     }
 }
@@ -398,6 +431,11 @@ mod tests {
             c.camera.background,
             Some(crate::camera::Background::Blur { radius: 30 })
         );
+        assert_eq!(p.controls.hotkey.unwrap().to_string(), "Ctrl+Alt+B");
+        let off = Policy::parse("[controls]\nhotkey = \"none\"\n", "off").unwrap();
+        assert!(off.controls.hotkey.is_none());
+        let bad = Policy::parse("\n[controls]\nhotkey = \"Ctrl+Hyper+X\"\n", "bad").unwrap_err();
+        assert!(bad.to_string().contains("line 3: hotkey"), "{bad}");
     }
 
     #[test]

@@ -9,7 +9,8 @@ use scrim::analyze::Analyzer;
 use scrim::camera::{CameraFilter, CameraGate};
 use scrim::error::{Error, ErrorKind, Result};
 use scrim::gate::{FrameGate, Gate, GateConfig, Mode};
-use scrim::live::{self, LiveConfig};
+use scrim::live::control::{ControlSocket, Controls};
+use scrim::live::{self, hotkey, LiveConfig};
 use scrim::models::ModelDir;
 use scrim::policy::Policy;
 use scrim::redact::BackendChoice;
@@ -47,6 +48,19 @@ pub struct Args {
     /// Stop after this many frames (default: until the source ends or Ctrl-C)
     #[arg(long, value_name = "N")]
     frames: Option<u64>,
+    /// A Unix socket (mode 0600) taking one command per line: pause, blank, resume,
+    /// toggle-blank, toggle-pause, status (JSON), quit; `scrim control PATH CMD` sends one
+    #[arg(long, value_name = "PATH")]
+    control: Option<PathBuf>,
+    /// The global hotkey that blanks the output (pressed again: resume), e.g. Ctrl+Alt+B, or
+    /// none [default: the policy's [controls] hotkey, else Ctrl+Alt+B]. X11 only
+    #[arg(long, value_name = "KEY")]
+    hotkey: Option<String>,
+    /// With --sink window: draw the output state into scrim's window, a corner badge and a
+    /// border while paused (amber) or blanked (red). A meeting sharing that window sees it too,
+    /// which is why it is off by default; other sinks never get it
+    #[arg(long)]
+    badge: bool,
     /// Camera privacy: given any of these, frames are treated as camera footage (every frame is
     /// analysed for faces, background and whiteboards before release) instead of a screen
     #[command(flatten)]
@@ -78,7 +92,23 @@ pub fn gate(
 }
 
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
-    let policy = crate::load_policy(args.policy.as_deref())?;
+    let mut policy = crate::load_policy(args.policy.as_deref())?;
+    if let Some(k) = &args.hotkey {
+        policy.controls.hotkey = match k.as_str() {
+            "none" => None,
+            k => Some(
+                k.parse()
+                    .map_err(|e| Error::new(ErrorKind::Usage, format!("--hotkey {k}: {e}")))?,
+            ),
+        };
+    }
+    let hotkey = policy.controls.hotkey.clone();
+    if args.badge && !(args.sink == "window" || args.sink.starts_with("window:")) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "--badge marks scrim's own window (--sink window); a camera, pipe or file never gets it",
+        ));
+    }
     // open the sink first: a bad sink should fail before anything is captured
     let sink = live::sink::open(&args.sink, args.fps)?;
     if args.sink == "stdout" && std::io::stdout().is_terminal() {
@@ -98,6 +128,11 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         Box::new(gate(args.mode, args.max_latency, policy, models, threads, backend)?)
     };
     let stop = crate::signals::stop_flag();
+    let controls = Controls::new(stop.clone());
+    let socket = match &args.control {
+        Some(p) => Some(ControlSocket::bind(p, controls.clone())?),
+        None => None,
+    };
     let mut stats_file = match &args.stats {
         // a line at a time: the file can be followed while scrim runs (`tail -f`, tests)
         Some(p) => Some(std::io::LineWriter::new(std::fs::File::create(p).map_err(|e| {
@@ -113,7 +148,20 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         args.mode,
         gate.backend()
     );
+    if let Some(s) = &socket {
+        eprintln!(
+            "scrim live: control socket {} (scrim control {} blank|pause|resume|status)",
+            s.path().display(),
+            s.path().display()
+        );
+    }
+    if let Some(k) = &hotkey {
+        global_hotkey(k, &controls);
+    }
     let tty = std::io::stderr().is_terminal();
+    // keys on the terminal; dropped (terminal restored) however this function returns
+    let keys = crate::keys::Keys::start(controls.clone());
+    let hint = if keys.is_some() { crate::keys::HINT } else { "" };
     let mut last_line = String::new();
     let status = live::run(
         source,
@@ -122,19 +170,23 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         &LiveConfig {
             fps: args.fps,
             max_frames: args.frames,
+            controls: Some(controls.clone()),
+            badge: args.badge,
         },
         &stop,
         stats_file.as_mut().map(|f| f as &mut dyn Write),
         |s| {
             last_line = s.line();
             if tty {
-                eprint!("\r\x1b[2K{last_line}");
+                eprint!("\r\x1b[2K{last_line}  {hint}");
             }
         },
     );
     if tty {
         eprintln!();
     }
+    drop(keys);
+    drop(socket);
     let status = status?;
     if let Some(f) = stats_file.as_mut() {
         f.flush()
@@ -142,4 +194,23 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
     }
     eprintln!("scrim live: done: {}", status.line());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Grabs the "blank now" hotkey where the session allows it, and says in one line what the
+/// presenter has (or why not, on a desktop where they would expect one). Without any display
+/// (a server, a pipe) there is nothing to say.
+fn global_hotkey(key: &hotkey::Hotkey, controls: &std::sync::Arc<Controls>) {
+    match hotkey::availability() {
+        Ok(_) => {
+            let c = controls.clone();
+            match hotkey::grab_x11(None, key, move || {
+                c.apply(scrim::live::control::Command::ToggleBlank);
+            }) {
+                Ok(()) => eprintln!("scrim live: hotkey {key} blanks the output, again resumes"),
+                Err(e) => eprintln!("scrim: no global hotkey: {e}"),
+            }
+        }
+        Err(why) if std::env::var_os("WAYLAND_DISPLAY").is_some() => eprintln!("scrim: no global hotkey: {why}"),
+        Err(_) => {}
+    }
 }

@@ -123,7 +123,12 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         source,
         &mut gate,
         Box::new(NullSink),
-        &LiveConfig { fps, max_frames: None },
+        &LiveConfig {
+            fps,
+            max_frames: None,
+            controls: None,
+            badge: false,
+        },
         &stop,
         Some(&mut stats),
         |s| samples.push((s.frames_out, cpu_seconds())),

@@ -4,6 +4,7 @@ mod bench;
 mod camera;
 mod camerabench;
 mod chart;
+mod keys;
 mod live;
 mod livebench;
 mod redact;
@@ -110,6 +111,15 @@ ffmpeg -i talk.mp4 -f yuv4mpegpipe - | scrim live --source stdin --mode cover --
     Live(live::Args),
     /// Measure per-stage latency (p50/p95/p99) of the still-image pipeline on real frames.
     Bench(bench::Args),
+    /// Send a command to a running `scrim live --control PATH` and print its answer.
+    ///
+    /// Bind it to a desktop shortcut, e.g. `scrim control ~/.scrim.sock toggle-blank`.
+    Control {
+        /// The socket given to `scrim live --control`
+        socket: PathBuf,
+        /// pause | blank | resume | toggle-blank | toggle-pause | status | quit
+        command: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -122,6 +132,7 @@ fn main() -> ExitCode {
         Command::Doctor { json } => doctor(&models, json, cli.backend),
         Command::Live(args) => live::run(args, &models, threads, cli.backend),
         Command::Bench(args) => bench::run(args, &models, threads, cli.backend),
+        Command::Control { socket, command } => control(&socket, &command),
     };
     match result {
         Ok(code) => code,
@@ -135,6 +146,16 @@ fn main() -> ExitCode {
             })
         }
     }
+}
+
+fn control(socket: &std::path::Path, command: &str) -> scrim::Result<ExitCode> {
+    let reply = scrim::live::control::send(socket, command)?;
+    println!("{reply}");
+    Ok(if reply.starts_with("error") {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Result<ExitCode> {

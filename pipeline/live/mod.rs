@@ -3,6 +3,8 @@
 //! the status line and `--stats`.
 
 pub mod capture;
+pub mod control;
+pub mod hotkey;
 pub mod portal;
 pub mod session;
 pub mod sink;
@@ -23,6 +25,7 @@ use crate::font;
 use crate::frame::Frame;
 use crate::gate::{FrameGate, Outcome, Pulled, Release};
 
+pub use control::{Controls, Output};
 pub use sink::Sink;
 pub use source::Source;
 
@@ -39,11 +42,18 @@ pub struct LiveStatus {
     pub analysis_errors: u64,
     pub failed: Option<String>,
     pub source_lost: Option<String>,
+    /// What the presenter controls give the sink.
+    pub output: Output,
 }
 
 impl LiveStatus {
     pub fn line(&self) -> String {
-        let mut s = format!(
+        let mut s = match self.output {
+            Output::Live => String::new(),
+            Output::Paused => "PAUSED (frozen frame)  ".into(),
+            Output::Blanked => "BLANKED  ".into(),
+        };
+        s += &format!(
             "{:5.1} fps  latency p50 {:4.0} ms p95 {:4.0} ms  {} regions  {} clean / {} covered",
             self.fps, self.latency_p50_ms, self.latency_p95_ms, self.regions, self.clean, self.covered
         );
@@ -73,6 +83,8 @@ pub struct FrameStat {
     pub covered_boxes: usize,
     pub regions: usize,
     pub sink_ms: f64,
+    /// What the sink was given for it: this frame (live), the frozen one, or a blank one.
+    pub output: Output,
 }
 
 pub struct LiveConfig {
@@ -80,6 +92,83 @@ pub struct LiveConfig {
     /// Stop after this many captured frames (tests, benchmarks); run until the source ends or
     /// Ctrl-C otherwise.
     pub max_frames: Option<u64>,
+    /// Presenter controls (pause, blank); always live without.
+    pub controls: Option<Arc<Controls>>,
+    /// Draw the output state into the frames as a corner badge (`--badge`).
+    pub badge: bool,
+}
+
+/// The neutral frame `blank` shows: plain, darker than the gate's cover grey, no text.
+pub const BLANK: [u8; 4] = [40, 40, 48, 255];
+
+/// What the sink gets for one release, by the presenter's choice: the release itself, the frame
+/// the sink was last given (paused), or a neutral one (blanked). Never anything that did not come
+/// out of the gate.
+struct Shown {
+    last: Option<Arc<Frame>>,
+    blank: Option<Arc<Frame>>,
+}
+
+impl Shown {
+    fn blank(&mut self, like: &Frame) -> Arc<Frame> {
+        let (w, h) = (like.width(), like.height());
+        match &self.blank {
+            Some(b) if (b.width(), b.height()) == (w, h) => b.clone(),
+            _ => {
+                let b = Arc::new(Frame::filled(w, h, BLANK).expect("the size of a real frame"));
+                self.blank = Some(b.clone());
+                b
+            }
+        }
+    }
+
+    fn pick(&mut self, released: &Arc<Frame>, output: Output, badge: bool) -> Arc<Frame> {
+        let frame = match output {
+            Output::Live => released.clone(),
+            Output::Paused => match &self.last {
+                Some(f) => f.clone(),
+                None => self.blank(released),
+            },
+            Output::Blanked => self.blank(released),
+        };
+        self.last = Some(frame.clone());
+        if badge {
+            let mut f = (*frame).clone();
+            draw_badge(&mut f, output);
+            Arc::new(f)
+        } else {
+            frame
+        }
+    }
+}
+
+/// A corner square in the state's colour (green live, amber paused, red blanked) and, when not
+/// live, a border of it, so a presenter glancing at the shared window sees what it shows.
+pub fn draw_badge(f: &mut Frame, output: Output) {
+    let colour = match output {
+        Output::Live => [40, 170, 80, 255],
+        Output::Paused => [235, 160, 0, 255],
+        Output::Blanked => [210, 40, 40, 255],
+    };
+    let (w, h) = (f.width(), f.height());
+    let side = (w.min(h) / 30).max(8).min(w).min(h);
+    let border = if output == Output::Live { 0 } else { (side / 4).max(2) };
+    let data = f.data_mut();
+    let mut fill = |x0: u32, y0: u32, x1: u32, y1: u32| {
+        for y in y0..y1 {
+            let row = &mut data[((y * w + x0) * 4) as usize..((y * w + x1) * 4) as usize];
+            for px in row.chunks_exact_mut(4) {
+                px.copy_from_slice(&colour);
+            }
+        }
+    };
+    fill(w - side, 0, w, side);
+    if border > 0 {
+        fill(0, 0, w, border);
+        fill(0, h - border, w, h);
+        fill(0, 0, border, h);
+        fill(w - border, 0, w, h);
+    }
 }
 
 /// A neutral frame saying the source is gone: shown instead of anything stale.
@@ -127,6 +216,10 @@ pub fn run(
     let mut last_status = start;
     let mut size = (0, 0);
     let mut source_done = false;
+    let mut shown = Shown {
+        last: None,
+        blank: None,
+    };
     let result = (|| -> Result<()> {
         loop {
             let now = Instant::now();
@@ -156,7 +249,10 @@ pub fn run(
             }
             // pull everything that can go
             while let Pulled::Released(r) = gate.pull(Instant::now())? {
-                match emit(&r, &mut *sink, start, &mut stats, &mut latencies) {
+                let output = cfg.controls.as_ref().map_or(Output::Live, |c| c.output());
+                st.output = output;
+                let frame = shown.pick(&r.frame, output, cfg.badge);
+                match emit(&r, &frame, output, &mut *sink, start, &mut stats, &mut latencies) {
                     // told to stop, and the reader went too (a terminal's Ctrl-C reaches every
                     // program of a pipeline): the end the user asked for, not a failure
                     Err(e) if e.kind() == ErrorKind::Closed && stop.load(Ordering::Relaxed) => return Ok(()),
@@ -177,6 +273,10 @@ pub fn run(
                 st.covered = g.released_covered;
                 st.analysis_errors = g.analysis_errors;
                 st.failed = g.failed.clone();
+                if let Some(c) = &cfg.controls {
+                    st.output = c.output();
+                    c.publish(&st);
+                }
                 status(&st);
                 last_status = Instant::now();
             }
@@ -197,13 +297,15 @@ pub fn run(
 
 fn emit(
     r: &Release,
+    frame: &Frame,
+    output: Output,
     sink: &mut dyn Sink,
     start: Instant,
     stats: &mut Option<&mut dyn Write>,
     latencies: &mut Vec<f64>,
 ) -> Result<()> {
     let t = Instant::now();
-    sink.write(&r.frame, r.captured.saturating_duration_since(start))?;
+    sink.write(frame, r.captured.saturating_duration_since(start))?;
     let sink_ms = t.elapsed().as_secs_f64() * 1e3;
     let ms = |i: Instant| i.saturating_duration_since(start).as_secs_f64() * 1e3;
     let latency = r.released.saturating_duration_since(r.captured).as_secs_f64() * 1e3;
@@ -219,6 +321,7 @@ fn emit(
             covered_boxes: r.covered.len(),
             regions: r.regions.len(),
             sink_ms,
+            output,
         };
         let line = serde_json::to_string(&s).expect("stat serialises");
         writeln!(out, "{line}").map_err(|e| Error::new(ErrorKind::Output, format!("cannot write stats: {e}")))?;

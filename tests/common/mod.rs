@@ -138,3 +138,96 @@ pub fn xvfb(procs: &mut Procs, size: &str) -> String {
     procs.0.push(x);
     format!(":{}", line.trim())
 }
+
+/// A pseudo-terminal standing in for a presenter's terminal: a child gets it as stdin and stderr
+/// (and as its controlling terminal, in a session of its own), and everything it prints there is
+/// collected.
+pub struct Pty {
+    master: std::fs::File,
+    out: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Pty {
+    /// Starts `cmd` on a new pty; its stdout is left to the caller's settings. A command is
+    /// spawned on a pty once (the session set-up stays attached to it).
+    pub fn spawn(cmd: &mut Command) -> (Pty, std::process::Child) {
+        use std::os::fd::FromRawFd;
+        use std::os::unix::process::CommandExt;
+        let (mut m, mut s) = (0, 0);
+        // SAFETY: openpty writes two fds; no name, default settings.
+        let r = unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+        assert_eq!(r, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both fds were just opened and are owned here.
+        let (master, slave) = unsafe { (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s)) };
+        cmd.stdin(slave.try_clone().unwrap()).stderr(slave);
+        // SAFETY: async-signal-safe calls between fork and exec: a new session whose
+        // controlling terminal is the pty (already on fd 0).
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn on a pty");
+        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (mut reader, sink) = (master.try_clone().unwrap(), out.clone());
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            // EIO once the child and everything it started closed the terminal
+            while let Ok(n @ 1..) = reader.read(&mut buf) {
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        (Pty { master, out }, child)
+    }
+
+    /// Everything printed on the terminal so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.out.lock().unwrap()).into_owned()
+    }
+
+    /// Waits until what was printed after byte `from` satisfies `seen`; false at the deadline.
+    pub fn wait_for(&self, from: usize, deadline: std::time::Duration, seen: impl Fn(&str) -> bool) -> bool {
+        let end = std::time::Instant::now() + deadline;
+        while std::time::Instant::now() < end {
+            let t = self.text();
+            if seen(t.get(from..).unwrap_or("")) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// Types `keys` on the terminal.
+    pub fn send(&self, keys: &[u8]) {
+        use std::io::Write;
+        (&self.master).write_all(keys).unwrap();
+    }
+
+    /// The terminal's local modes (ICANON, ECHO, ...) as they are now.
+    pub fn lflag(&self) -> libc::tcflag_t {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a zeroed termios filled by tcgetattr on an fd owned here.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(self.master.as_raw_fd(), &mut t), 0);
+            t.c_lflag
+        }
+    }
+}
+
+/// Waits until `ready` holds, polling; false at the deadline.
+pub fn wait_until(deadline: std::time::Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let end = std::time::Instant::now() + deadline;
+    while std::time::Instant::now() < end {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
