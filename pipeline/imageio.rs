@@ -1,14 +1,15 @@
 //! Reading and writing still images. Reads are bounded (no decompression bombs); writes go to a
-//! temporary file in the destination directory and are renamed into place only when complete,
-//! so an existing output is never replaced by a partial one.
+//! private unfinished file in the destination directory ([`crate::partial`]) and are renamed
+//! into place only when complete, so an existing output is never replaced by a partial one.
 
 use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use image::{ImageFormat, ImageReader, Limits};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{Frame, MAX_SIDE};
+use crate::partial::Partial;
 
 /// Largest input file read (bytes).
 const MAX_FILE_BYTES: u64 = 512 << 20;
@@ -91,29 +92,14 @@ pub fn encode(frame: &Frame, format: ImageFormat) -> Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed to disk, then renamed.
+/// Writes `bytes` to `path` atomically: an unfinished file beside it, created exclusively and
+/// private until complete ([`Partial`]), flushed to disk, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err =
-        |what: &str, e: std::io::Error| Error::new(ErrorKind::Output, format!("cannot {what}: {e}")).with_path(path);
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::new(ErrorKind::Usage, "output path has no file name").with_path(path))?;
-    let tmp: PathBuf = dir.join(format!(".{}.scrim-{}.part", name.to_string_lossy(), std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(|e| err("create the output", e))?;
-        f.write_all(bytes)
-            .map_err(|e| err("write the output (disk full?)", e))?;
-        f.sync_all().map_err(|e| err("flush the output to disk", e))?;
-        std::fs::rename(&tmp, path).map_err(|e| err("move the output into place", e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut partial = Partial::create(path)?;
+    partial.file().write_all(bytes).map_err(|e| {
+        Error::new(ErrorKind::Output, format!("cannot write the output (disk full?): {e}")).with_path(path)
+    })?;
+    partial.complete(path)
 }
 
 pub fn save(frame: &Frame, path: &Path) -> Result<()> {
@@ -154,7 +140,7 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert!(names.iter().all(|n| !n.to_string_lossy().ends_with(".part")));
+        assert!(names.iter().all(|n| !n.to_string_lossy().ends_with(".scrim-partial")));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod live;
 pub mod models;
 pub mod ocr;
+pub mod partial;
 pub mod policy;
 pub mod process;
 pub mod redact;

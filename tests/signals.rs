@@ -212,6 +212,7 @@ fn sigkill_leaves_no_helper_running_and_nothing_under_the_result_name() {
     let dir = tempfile::tempdir().unwrap();
     let clip = screen_clip(dir.path());
     let out = dir.path().join("share.mkv");
+    let stats = dir.path().join("stats.jsonl");
     let mut scrim = spawn_in_group(&[
         "live",
         "--source",
@@ -220,10 +221,16 @@ fn sigkill_leaves_no_helper_running_and_nothing_under_the_result_name() {
         &format!("file:{}", s(&out)),
         "--fps",
         "10",
+        "--stats",
+        s(&stats),
     ]);
-    // the decoder of the clip and the encoder of the output both run
+    // the decoder of the clip and the encoder of the output both run, and frames went to the
+    // encoder (scrim creates the file before the encoder starts, so its existence says nothing
+    // yet; the stats file is buffered: something in it means tens of frames were released)
     let partial = partial_of(&out);
-    wait_for(120, "the encoder's output", || partial.exists());
+    wait_for(120, "frames to be released", || {
+        partial.exists() && std::fs::metadata(&stats).is_ok_and(|m| m.len() > 0)
+    });
     let helpers = children_of(scrim.id());
     assert!(
         helpers.len() >= 2,

@@ -21,7 +21,7 @@ pub fn stop_flag() -> Arc<AtomicBool> {
                 }
                 return;
             }
-            scrim::process::abandon();
+            scrim::partial::abandon();
             eprintln!("\nscrim: stopped at once; unfinished output removed");
             // no unwinding, no atexit handlers: other threads (inference, encoders) are still
             // running and must not see libraries torn down under them

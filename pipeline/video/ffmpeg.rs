@@ -13,7 +13,8 @@ use serde::Deserialize;
 use super::mkv::{MkvReader, MkvWriter, PixelFormat, TimedFrame};
 use super::yuv::Yuv420;
 use crate::error::{Error, ErrorKind, Result};
-use crate::process::{command, describe_exit, Partial};
+use crate::partial::Partial;
+use crate::process::{command, describe_exit};
 
 pub const INSTALL_HINT: &str = "install ffmpeg (Debian: `apt-get install ffmpeg`)";
 
@@ -337,8 +338,7 @@ impl Encoder {
         opts: &EncodeOptions,
     ) -> Result<Encoder> {
         let format = format_for(output)?;
-        let partial = Partial::for_output(output)
-            .ok_or_else(|| Error::new(ErrorKind::Usage, format!("{}: not a file name", output.display())))?;
+        let partial = Partial::create(output)?;
         let mut cmd = command("ffmpeg");
         cmd.args(["-v", "error", "-nostdin", "-y", "-f", "matroska", "-i", "pipe:0"]);
         if let Some(source) = source {
@@ -398,7 +398,9 @@ impl Encoder {
         if width % 2 == 1 || height % 2 == 1 {
             cmd.args(["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"]);
         }
-        cmd.args(["-pix_fmt", "yuv420p", "-f", format]).arg(partial.path());
+        // ffmpeg writes the file scrim created, through its open descriptor (`-y`: it exists)
+        let target = partial.hand_to(&mut cmd);
+        cmd.args(["-pix_fmt", "yuv420p", "-f", format]).arg(target);
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -454,13 +456,7 @@ impl Encoder {
         if !status.success() {
             return Err(self.failure("encoding (ffmpeg) failed"));
         }
-        std::fs::rename(self.partial.path(), &self.output).map_err(|e| {
-            Error::new(
-                ErrorKind::Output,
-                format!("cannot move the result to {}: {e}", self.output.display()),
-            )
-        })?;
-        self.partial.completed();
+        self.partial.complete(&self.output)?;
         Ok(self.output.clone())
     }
 
