@@ -200,7 +200,25 @@ fn missing_models_name_the_fetch_command() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("models/fetch.sh"));
+    // ... and ends with the exact command for this directory
+    let out = String::from_utf8_lossy(&o.stdout);
+    let next = out.split("what to do next:").nth(1).unwrap_or_else(|| panic!("{out}"));
+    let cmd = format!("SCRIM_MODEL_DIR={} models/fetch.sh", dir.path().display());
+    assert!(next.lines().nth(1).is_some_and(|l| l.trim().starts_with(&cmd)), "{out}");
+    // a tool scrim live needs, missing from the PATH, gets its install command
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(["doctor", "--json"])
+        .env("PATH", dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let next: Vec<&str> = v["next"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(next.iter().any(|s| s.contains("apt-get install ffmpeg")), "{next:?}");
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod bench;
 mod camera;
 mod camerabench;
 mod chart;
+mod doctor;
 mod keys;
 mod live;
 mod livebench;
@@ -166,10 +167,15 @@ fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Resul
         .components
         .iter()
         .all(|c| c.present && !c.detail.starts_with("not loadable"));
+    // a file that is there but not the pinned one is replaced by the same command
+    let fetch = !ok || inv.components.iter().any(|c| !c.verified);
+    let checks = doctor::checks();
+    let next = doctor::next_steps(fetch.then(|| doctor::fetch_command(&inv.model_dir)), &checks);
     if json {
         let v = serde_json::json!({
             "model_dir": inv.model_dir, "components": inv.components, "adapters": adapters,
             "redaction_backend": chosen.backend(), "backend_note": note.as_ref().map(|n| &n.text),
+            "live": checks, "next": next,
         });
         println!("{}", serde_json::to_string_pretty(&v).expect("inventory serialises"));
     } else {
@@ -195,9 +201,7 @@ fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Resul
         if let Some(n) = note {
             println!("  {n}");
         }
-        if !ok {
-            println!("some components are missing: run `{}`", scrim::error::FETCH_COMMAND);
-        }
+        doctor::print(&checks, &next);
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }
