@@ -10,6 +10,8 @@
 //! pairs and adds findings from that context. Every finding stays a span of one line, so the
 //! label itself stays readable.
 
+mod byline;
+mod gazetteer;
 mod labels;
 mod names;
 mod table;
@@ -57,6 +59,7 @@ pub fn context_findings(
     }
     if let Some(scope) = names.filter(|_| enabled.contains(&Category::Name)) {
         out.extend(names::names(lines, findings, &columns, scope));
+        out.extend(byline::bylines(lines));
     }
     // a cell can sit in two columns (left- and right-aligned) or under two labels
     out.sort_by(|(i, a), (j, b)| (i, a.start, a.end, a.category).cmp(&(j, b.start, b.end, b.category)));

@@ -2,14 +2,15 @@
 //! after a label or in a labelled column (From, To, Cc, Owner, Attendees), in the row of a
 //! record with their contact details, at the head of a signature, in a column of names.
 
+use super::gazetteer::{self, Known};
 use super::labels::{name_label, value_of};
 use super::table::{self, Column};
 use super::{same_row, NameScope};
 use crate::classify::{looks_like_person_name, Category, Finding};
 use crate::ocr::TextLine;
 
-/// Capitalised phrases of interfaces that are shaped like names ("Sent Items", "Pull
-/// Requests"): their last word is a common UI noun. Used until the name gazetteer decides.
+/// Words of interfaces that make a capitalised phrase no person ("Sent Items", "Pull Requests",
+/// "Sales Team"), whatever names its other words are.
 const UI_WORDS: &[&str] = &[
     "items",
     "item",
@@ -98,13 +99,54 @@ const UI_WORDS: &[&str] = &[
     "today",
 ];
 
-/// A person's name, as far as the layout can tell without a gazetteer.
-pub fn person(s: &str) -> bool {
+/// Lower-case name particles between a given name and a surname ("Lotte de Boer", "Ahmad bin
+/// Yusof", "Ludwig van der Berg").
+const PARTICLES: &[&str] = &[
+    "de", "da", "di", "du", "del", "della", "der", "den", "des", "dos", "das", "do", "van", "von", "ter", "ten", "la",
+    "le", "y", "al", "el", "bin", "binti", "bint", "ibn", "ben", "zu",
+];
+
+/// The capitalised words of a phrase shaped like a person's name (2 to 4 of them, particles
+/// allowed between them), or `None`.
+fn name_words(s: &str) -> Option<Vec<&str>> {
     let t = s.trim().trim_end_matches([',', ';', '.', ':']);
-    looks_like_person_name(t)
-        && !t
-            .split_whitespace()
-            .any(|w| UI_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let inner = |k: usize| k > 0 && k + 1 < words.len();
+    let caps: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|&(k, w)| !(inner(k) && PARTICLES.contains(w)))
+        .map(|(_, w)| *w)
+        .collect();
+    let ui = words
+        .iter()
+        .any(|w| UI_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())));
+    (words.len() - caps.len() <= 2 && looks_like_person_name(&caps.join(" ")) && !ui).then_some(caps)
+}
+
+/// A phrase a label calls a person ("From:", "Owner", an "Employee" column): the label is the
+/// evidence, so a name shape is enough (a name the gazetteer lacks is still covered).
+fn labelled_person(s: &str) -> bool {
+    name_words(s).is_some()
+}
+
+/// A person's name where only the layout suggests one (beside an address, at the head of a
+/// signature, in a row of contact details, a column of names): shaped like a name, and one of
+/// its words a given name or surname of the gazetteer (or two that are names and common words,
+/// "Grace Hopper"), so "Login Succeeded" or "Corporate Mail" stay readable.
+pub fn person(s: &str) -> bool {
+    let Some(words) = name_words(s) else {
+        return false;
+    };
+    let (mut names, mut common) = (0, 0);
+    for part in words.iter().flat_map(|w| w.split(['-', '‐'])) {
+        match gazetteer::known(part.trim_matches(|c: char| !c.is_alphabetic())) {
+            Known::Name => names += 1,
+            Known::Common => common += 1,
+            Known::No => {}
+        }
+    }
+    names >= 1 || common >= 2
 }
 
 fn finding(start: usize, end: usize, rule: &str) -> Finding {
@@ -134,7 +176,7 @@ fn names_in_list(text: &str, offset: usize, rule: &str) -> Vec<Finding> {
             let name_part = item.split(['<', '(', '[']).next().unwrap_or("");
             let lead = name_part.chars().take_while(|c| c.is_whitespace()).count();
             let trimmed = name_part.trim();
-            if person(trimmed) {
+            if labelled_person(trimmed) {
                 let s = start + lead;
                 out.push(finding(s, s + trimmed.chars().count(), rule));
             }
@@ -309,7 +351,7 @@ pub fn names(
         columns,
         name_label,
         Category::Name,
-        person,
+        labelled_person,
     ));
     // a column that is mostly names: all of its names
     for col in columns {
@@ -394,9 +436,10 @@ mod tests {
             ),
         ];
         assert_eq!(run(&shell, NameScope::Records), Vec::<String>::new());
+        // everywhere: any phrase with a given name or surname, not an app's name
         assert_eq!(
             run(&lines, NameScope::Everywhere),
-            vec!["Corporate Mail", "Kenji Tanaka", "Mateo Alvarez", "Olga Lindqvist"]
+            vec!["Kenji Tanaka", "Mateo Alvarez", "Olga Lindqvist"]
         );
     }
 
@@ -417,5 +460,53 @@ mod tests {
             .map(|(k, t)| line(10, 40 + 30 * k as u32, 200, 20, t))
             .collect();
         assert!(run(&nav, NameScope::Everywhere).is_empty());
+    }
+
+    #[test]
+    fn the_gazetteer_tells_people_from_interface_phrases() {
+        for name in [
+            "Dana Whitfield",
+            "Lotte de Boer",
+            "Ahmad bin Yusof",
+            "Ludwig van der Berg",
+            "Mary-Jane O'Neil",
+            "Anne-Sophie Lefèvre",
+            "Jean-Luc Picard",
+            "Łukasz Dąbrowski",
+            "Nguyễn Văn An",
+            "Grace Hopper",
+            "Søren Kierkegaard,",
+        ] {
+            assert!(person(name), "{name}");
+        }
+        for phrase in [
+            "Login Succeeded",
+            "Corporate Mail",
+            "Quarterly Budget",
+            "Sent Items",
+            "Sales Team",
+            "Access Denied",
+            "Build Passed",
+            "Monday June",
+            "Sign In",
+            "de Boer",
+            "Lotte de",
+            "Dana",
+            "Dana Whitfield Olga Lindqvist Chen",
+        ] {
+            assert!(!person(phrase), "{phrase}");
+        }
+        // a label says a person is meant: the shape is enough, known names or not
+        assert!(labelled_person("Xanthe Quorrimby") && !person("Xanthe Quorrimby"));
+        assert!(!labelled_person("Pull Requests"));
+        let lines = vec![
+            line(10, 10, 600, 20, "Owner: Zorvan Thelquist"),
+            line(10, 40, 600, 20, "Login Succeeded <noreply@corp.example>"),
+            line(10, 70, 600, 20, "Lotte de Boer <lotte@corp.example>"),
+        ];
+        assert_eq!(
+            run(&lines, NameScope::Records),
+            vec!["Lotte de Boer", "Zorvan Thelquist"]
+        );
     }
 }
