@@ -6,7 +6,9 @@ CARGO ?= cargo
 # mesa-vulkan-drivers: lavapipe, a software Vulkan adapter, so the WGSL shaders run without a GPU;
 # ffmpeg: decodes and encodes recordings (scrim redact clip.mp4, scrim live);
 # xvfb openbox chromium xdotool: the live end-to-end test shares a real Chromium's screen;
-# pipewire, wireplumber, dbus, gstreamer: the virtual camera sink and its test
+# pipewire, wireplumber, dbus, gstreamer: the virtual camera sink and its test;
+# firefox-esr, chromium, xdg-desktop-portal: tests/browsers.rs, real browsers reading that camera
+# through the Camera portal and sharing scrim's window
 # WAYLAND_PACKAGES: the headless Wayland desktop of tests/wayland.rs (sway, the ScreenCast portal,
 # foot/wtype/grim), and what tests/wayland/build-xdpw.sh needs to rebuild xdg-desktop-portal-wlr
 # from Debian's source (stock 0.7 cannot cast without /dev/dri)

@@ -231,3 +231,61 @@ pub fn wait_until(deadline: std::time::Duration, mut ready: impl FnMut() -> bool
     }
     false
 }
+
+/// A private desktop session's services in `dir`: a D-Bus session bus, PipeWire and WirePlumber,
+/// all killed with `procs`. Returns the environment a client needs (XDG_RUNTIME_DIR,
+/// DBUS_SESSION_BUS_ADDRESS, PIPEWIRE_RUNTIME_DIR, and private XDG_DATA/CONFIG/STATE_HOME),
+/// once WirePlumber has joined PipeWire.
+pub fn pipewire_session(procs: &mut Procs, dir: &Path) -> Vec<(String, String)> {
+    use std::process::Stdio;
+    let run = dir.join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let bus = run.join("bus");
+    let mut env: Vec<(String, String)> = vec![
+        ("XDG_RUNTIME_DIR".into(), run.display().to_string()),
+        (
+            "DBUS_SESSION_BUS_ADDRESS".into(),
+            format!("unix:path={}", bus.display()),
+        ),
+        ("PIPEWIRE_RUNTIME_DIR".into(), run.display().to_string()),
+    ];
+    // what the daemons (and those D-Bus starts) keep goes here, never to the user's home
+    for (var, sub) in [
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+    ] {
+        let d = dir.join(sub);
+        std::fs::create_dir_all(&d).unwrap();
+        env.push((var.into(), d.display().to_string()));
+    }
+    let start = |prog: &str, args: &[&str]| {
+        Command::new(prog)
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{prog} (make deps): {e}"))
+    };
+    let deadline = std::time::Duration::from_secs(60);
+    let addr = format!("--address=unix:path={}", bus.display());
+    procs.0.push(start("dbus-daemon", &["--session", "--nofork", &addr]));
+    assert!(wait_until(deadline, || bus.exists()), "dbus-daemon did not start");
+    procs.0.push(start("pipewire", &[]));
+    assert!(
+        wait_until(deadline, || run.join("pipewire-0").exists()),
+        "pipewire did not start"
+    );
+    procs.0.push(start("wireplumber", &[]));
+    let joined = wait_until(deadline, || {
+        Command::new("pw-dump")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("\"WirePlumber\""))
+    });
+    assert!(joined, "wireplumber did not connect to pipewire");
+    env
+}
