@@ -414,6 +414,27 @@ fn portal_restore_token_skips_the_picker_and_a_bad_one_is_replaced() {
     let token = || std::fs::read_to_string(token_file()).ok();
     assert_eq!(token(), None);
 
+    // scrim doctor sees the Wayland session, the portal, and which way screen goes
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["capture"]["session"], "Wayland", "{v}");
+    assert_eq!(v["capture"]["portal"]["version"], 4, "{v}");
+    assert_eq!(v["capture"]["screen_path"], "portal", "{v}");
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("screen capture: session Wayland"), "{text}");
+    assert!(
+        text.contains("ScreenCast portal: version 4 (sources: monitor"),
+        "{text}"
+    );
+    assert_eq!(chooser_shown(), 0, "doctor starts no cast");
+
     // first start: the picker, then a private token
     short_run(dir.path(), 1);
     assert_eq!(chooser_shown(), 1);

@@ -36,7 +36,7 @@ fn sudo() -> &'static str {
     }
 }
 
-fn apt(packages: &str) -> String {
+pub fn apt(packages: &str) -> String {
     format!("{}apt-get install {packages}", sudo())
 }
 

@@ -163,6 +163,7 @@ fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Resul
     let inv = models::inventory(models);
     let adapters = scrim::redact::adapters();
     let (chosen, note) = scrim::redact::select(backend);
+    let capture = scrim::live::session::CaptureReport::probe();
     let ok = inv
         .components
         .iter()
@@ -170,12 +171,18 @@ fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Resul
     // a file that is there but not the pinned one is replaced by the same command
     let fetch = !ok || inv.components.iter().any(|c| !c.verified);
     let checks = doctor::checks();
-    let next = doctor::next_steps(fetch.then(|| doctor::fetch_command(&inv.model_dir)), &checks);
+    let mut next = doctor::next_steps(fetch.then(|| doctor::fetch_command(&inv.model_dir)), &checks);
+    if let Some(packages) = capture.missing_packages() {
+        next.push(format!(
+            "{}   # live --source screen on Wayland",
+            doctor::apt(&packages)
+        ));
+    }
     if json {
         let v = serde_json::json!({
             "model_dir": inv.model_dir, "components": inv.components, "adapters": adapters,
             "redaction_backend": chosen.backend(), "backend_note": note.as_ref().map(|n| &n.text),
-            "live": checks, "next": next,
+            "live": checks, "capture": capture, "next": next,
         });
         println!("{}", serde_json::to_string_pretty(&v).expect("inventory serialises"));
     } else {
@@ -200,6 +207,9 @@ fn doctor(models: &ModelDir, json: bool, backend: BackendChoice) -> scrim::Resul
         println!("redaction backend: {} (--backend {:?})", chosen.backend(), backend);
         if let Some(n) = note {
             println!("  {n}");
+        }
+        for line in capture.lines() {
+            println!("{line}");
         }
         doctor::print(&checks, &next);
     }

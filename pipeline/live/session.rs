@@ -149,6 +149,93 @@ fn x_server(display: &str) -> XServer {
     }
 }
 
+/// The ScreenCast portal as `scrim doctor` reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortalInfo {
+    pub version: u32,
+    pub source_types: String,
+    pub cursor_modes: String,
+}
+
+/// What `scrim doctor` says about screen capture: the session, the ScreenCast portal, and the
+/// path `--source screen` takes here.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureReport {
+    pub session: String,
+    pub detected: SessionInfo,
+    pub portal: Option<PortalInfo>,
+    /// Why there is no portal.
+    pub portal_error: Option<String>,
+    pub screen_path: ScreenPath,
+}
+
+impl CaptureReport {
+    /// Looks at the environment, the X server and the session bus (the portal's properties only:
+    /// no session is started, nothing is shown to the user).
+    pub fn probe() -> CaptureReport {
+        use super::portal::screencast::{cursor_mode_names, source_type_names, Portal};
+        let detected = SessionInfo::detect();
+        let (portal, portal_error) = match Portal::connect() {
+            Ok(p) => (
+                Some(PortalInfo {
+                    version: p.version,
+                    source_types: source_type_names(p.source_types),
+                    cursor_modes: cursor_mode_names(p.cursor_modes),
+                }),
+                None,
+            ),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        CaptureReport {
+            session: detected.kind(),
+            screen_path: detected.screen_path(),
+            detected,
+            portal,
+            portal_error,
+        }
+    }
+
+    /// What to install when `--source screen` needs the portal and there is none: the portal
+    /// and the backend of the desktop `XDG_CURRENT_DESKTOP` names.
+    pub fn missing_packages(&self) -> Option<String> {
+        if self.screen_path != ScreenPath::Portal || self.portal.is_some() {
+            return None;
+        }
+        let desktop = var("XDG_CURRENT_DESKTOP").unwrap_or_default().to_ascii_lowercase();
+        let backend = if desktop.contains("gnome") {
+            "xdg-desktop-portal-gnome"
+        } else if desktop.contains("kde") {
+            "xdg-desktop-portal-kde"
+        } else {
+            "xdg-desktop-portal-wlr"
+        };
+        Some(format!("xdg-desktop-portal {backend}"))
+    }
+
+    /// The text report, one line each: session, portal, what `--source screen` does.
+    pub fn lines(&self) -> Vec<String> {
+        let portal = match (&self.portal, &self.portal_error) {
+            (Some(p), _) => format!(
+                "ScreenCast portal: version {} (sources: {}; cursor: {})",
+                p.version, p.source_types, p.cursor_modes
+            ),
+            (None, Some(e)) => format!("ScreenCast portal: not available: {e}"),
+            (None, None) => "ScreenCast portal: not available".into(),
+        };
+        let mut screen = format!("--source screen: {}", self.screen_path.describe());
+        if self.detected.display.is_none() && !self.detected.is_wayland() {
+            screen = "--source screen: no desktop to capture here (neither DISPLAY nor WAYLAND_DISPLAY is set)".into();
+        } else if self.screen_path == ScreenPath::Portal && self.portal.is_none() {
+            screen += " (not available here: install the portal, see above)";
+        }
+        vec![
+            format!("screen capture: session {}", self.session),
+            format!("  {portal}"),
+            format!("  {screen}"),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +279,38 @@ mod tests {
             info(None, None, None).kind(),
             "none (neither DISPLAY nor WAYLAND_DISPLAY is set)"
         );
+    }
+
+    #[test]
+    fn doctor_says_when_screen_needs_a_missing_portal() {
+        let detected = info(Some("wayland-0"), None, Some(XServer::XWayland));
+        let mut report = CaptureReport {
+            session: detected.kind(),
+            screen_path: detected.screen_path(),
+            detected,
+            portal: None,
+            portal_error: Some("no xdg-desktop-portal".into()),
+        };
+        let text = report.lines().join("\n");
+        assert!(text.contains("session Wayland, XWayland on :0"), "{text}");
+        assert!(text.contains("not available: no xdg-desktop-portal"), "{text}");
+        assert!(text.contains("not available here"), "{text}");
+        report.portal = Some(PortalInfo {
+            version: 4,
+            source_types: "monitor, window".into(),
+            cursor_modes: "hidden, embedded".into(),
+        });
+        let text = report.lines().join("\n");
+        assert!(
+            text.contains("version 4 (sources: monitor, window; cursor: hidden, embedded)"),
+            "{text}"
+        );
+        assert!(!text.contains("not available"), "{text}");
+        assert!(
+            text.contains("--source screen: the ScreenCast portal and PipeWire"),
+            "{text}"
+        );
+        report.detected = info(None, None, None);
+        assert!(report.lines()[2].contains("no desktop to capture here"));
     }
 }
