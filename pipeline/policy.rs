@@ -384,6 +384,28 @@ impl Policy {
     }
 }
 
+/// Largest rules file read: gitleaks' own default file is under 200 KiB.
+const MAX_RULES_FILE_BYTES: u64 = 16 << 20;
+
+/// The text of a rules file: a regular file of bounded size (a policy naming `/dev/zero` or a
+/// FIFO is an error, not a hang or an unbounded read).
+fn read_rules_file(path: &Path) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = f.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut src = String::new();
+    f.take(MAX_RULES_FILE_BYTES + 1)
+        .read_to_string(&mut src)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if src.len() as u64 > MAX_RULES_FILE_BYTES {
+        return Err(format!("larger than the {} MiB limit", MAX_RULES_FILE_BYTES >> 20));
+    }
+    Ok(src)
+}
+
 /// Reads a gitleaks rules file with the same reader as scrim's built-in provider rules: its
 /// rules, and one sentence naming what in it a screen cannot use.
 fn load_gitleaks(name: &str, dir: Option<&Path>) -> std::result::Result<(SecretRules, Option<String>), String> {
@@ -392,7 +414,7 @@ fn load_gitleaks(name: &str, dir: Option<&Path>) -> std::result::Result<(SecretR
         _ => Path::new(name).to_path_buf(),
     };
     let shown = path.display();
-    let src = std::fs::read_to_string(&path).map_err(|e| format!("gitleaks rules {shown}: cannot read: {e}"))?;
+    let src = read_rules_file(&path).map_err(|e| format!("gitleaks rules {shown}: {e}"))?;
     let file =
         parse_secret_rules(&src, SecretRulesDialect::Gitleaks).map_err(|e| format!("gitleaks rules {shown}: {e}"))?;
     let warning = (!file.ignored.is_empty()).then(|| {
@@ -595,6 +617,15 @@ paths = ['''docs/''']
             e.to_string().contains("line 2") && e.to_string().contains("cannot read"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_rules_file_that_is_not_a_regular_file_is_an_error_not_a_hang() {
+        for dev in ["/dev/zero", "/dev/null", "/"] {
+            let src = format!("[secrets]\ngitleaks = \"{dev}\"\n");
+            let e = Policy::parse(&src, "p.toml").unwrap_err().to_string();
+            assert!(e.contains("line 2") && e.contains(dev), "{e}");
+        }
     }
 
     #[test]

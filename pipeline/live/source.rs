@@ -178,7 +178,11 @@ impl<R: Read + Send> Y4mSource<R> {
         }
         let (mut width, mut height) = (0, 0);
         for p in parts {
-            match p.split_at(1) {
+            // a parameter is one ASCII letter and its value; anything else is skipped
+            let Some(kv) = p.split_at_checked(1) else {
+                continue;
+            };
+            match kv {
                 ("W", v) => width = v.parse().unwrap_or(0),
                 ("H", v) => height = v.parse().unwrap_or(0),
                 ("C", v) if !v.starts_with("420") => {
