@@ -57,18 +57,29 @@ pub fn rows_below(lines: &[TextLine], field_bottom: u32, text_x: u32, h: u32, x_
         .filter(|l| l.rect.x + 4 >= x_range.0 && l.rect.x < x_range.1)
         .collect();
     below.sort_by_key(|l| l.rect.y);
-    // the column of the popup's text, row after row, until a gap says the panel ended
+    // the column of the popup's text, row after row, until a gap or page text says the panel
+    // ended. The popup's rows share one left edge; the page under it has its own margin, so
+    // text that starts left of that edge (wider than a row's icon) is the page.
     let mut column: Vec<Rect> = Vec::new();
     let mut bottom = field_bottom;
     for l in &below {
         let r = l.rect;
-        if r.y > bottom + h * 5 / 2 {
+        let gap = if column.is_empty() { h * 5 / 2 } else { h * 2 };
+        if r.y > bottom + gap {
             break; // what follows is the page
         }
-        if r.x.abs_diff(text_x) <= h * 5 / 2 {
-            column.push(r);
-            bottom = bottom.max(r.bottom());
+        // a row's icon, read as a letter or two, is not the row's text
+        if l.text.trim().chars().count() < 3 || r.w < h * 3 / 2 {
+            continue;
         }
+        match column.first() {
+            None if r.x.abs_diff(text_x) <= h * 5 / 2 => {}
+            Some(first) if r.x.abs_diff(first.x) <= h * 3 / 4 => {}
+            Some(first) if r.x + h / 2 < first.x && r.w > 2 * h && r.y >= bottom => break,
+            _ => continue,
+        }
+        column.push(r);
+        bottom = bottom.max(r.bottom());
     }
     // and whatever shares a row with it
     let rows = below
@@ -202,5 +213,23 @@ mod tests {
         assert_eq!(typing_signature(&lines, 216), vec![0]);
         let rows = rows_below(&lines, 104, 281, 30, (230, 1690)).unwrap();
         assert!(rows.x <= 271 && rows.right() >= 487, "{rows:?}");
+    }
+
+    #[test]
+    fn the_page_under_a_one_row_popup_is_not_part_of_it() {
+        // Firefox, dark, 1280x720: one "Visit" row, then the page's heading and text at the
+        // page's own margin, close enough that a gap alone does not end the panel
+        let lines = vec![
+            line(279, 73, 262, 24, "kibana.lucerne.local:5601/orders/8052"),
+            line(236, 116, 25, 25, "e"), // the row's globe icon
+            line(270, 117, 262, 22, "kibana.lucerne.local:5601/orders/8052"),
+            line(528, 119, 50, 20, "— Visit"),
+            line(237, 186, 282, 23, "Runbook: database"),
+            line(235, 234, 235, 21, "Owner: Lei Sun · 1 Feb 2027"),
+            line(239, 275, 267, 17, "Connect to the bastion host first."),
+        ];
+        let rows = rows_below(&lines, 104, 279, 24, (224, 1092)).unwrap();
+        assert!(rows.y <= 117 && rows.right() >= 578, "{rows:?}");
+        assert!(rows.bottom() < 186, "{rows:?}");
     }
 }
