@@ -97,8 +97,12 @@ pub fn runtime(models: &ModelDir) -> Result<&'static ort::environment::Environme
         }
         let builder =
             ort::init_from(&lib).map_err(|e| format!("cannot load ONNX Runtime from {}: {e}", lib.display()))?;
+        // ONNX Runtime's own log goes to stderr unprefixed; every failure it logs also comes
+        // back as the error of the call, which scrim reports (or retries) itself, so its log
+        // lines would only be noise on the user's terminal
         builder
             .with_name("scrim")
+            .with_logger(std::sync::Arc::new(|_level, _category, _id, _location, _message| {}))
             .build()
             .map_err(|e| format!("cannot start ONNX Runtime: {e}"))
     });
