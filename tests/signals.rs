@@ -226,10 +226,11 @@ fn sigkill_leaves_no_helper_running_and_nothing_under_the_result_name() {
     ]);
     // the decoder of the clip and the encoder of the output both run, and frames went to the
     // encoder (scrim creates the file before the encoder starts, so its existence says nothing
-    // yet; the stats file is buffered: something in it means tens of frames were released)
+    // yet; the stats file has a line per released frame: twenty lines mean the encoder has
+    // had frames for two seconds, enough to have written some)
     let partial = partial_of(&out);
     wait_for(120, "frames to be released", || {
-        partial.exists() && std::fs::metadata(&stats).is_ok_and(|m| m.len() > 0)
+        partial.exists() && std::fs::read_to_string(&stats).is_ok_and(|t| t.lines().count() >= 20)
     });
     let helpers = children_of(scrim.id());
     assert!(
