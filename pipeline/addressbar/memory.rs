@@ -154,14 +154,7 @@ fn pixels(frame: &Frame, r: Rect) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn line(x: u32, y: u32, w: u32, h: u32, text: &str) -> TextLine {
-        TextLine {
-            rect: Rect::new(x, y, w, h),
-            text: text.into(),
-            chars: vec![],
-            confidence: 1.0,
-        }
-    }
+    use crate::layout::fake::line;
 
     fn fill(f: &mut Frame, r: Rect, c: [u8; 4]) {
         let w = f.width();

@@ -135,14 +135,7 @@ fn offers(row: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn line(x: u32, y: u32, w: u32, h: u32, text: &str) -> TextLine {
-        TextLine {
-            rect: Rect::new(x, y, w, h),
-            text: text.into(),
-            chars: vec![],
-            confidence: 1.0,
-        }
-    }
+    use crate::layout::fake::line;
 
     #[test]
     fn prefixes_survive_ocr_slips() {
