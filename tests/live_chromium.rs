@@ -140,21 +140,7 @@ fn live_screen_share_of_real_chromium_never_shows_a_secret() {
     procs.0.push(
         tool("chromium")
             .env("DISPLAY", &display)
-            .args([
-                "--no-sandbox",
-                "--test-type",
-                "--disable-gpu",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-                "--disable-features=Translate,MediaRouter",
-                "--password-store=basic",
-                "--window-position=0,0",
-                "--window-size=1280,720",
-            ])
+            .args(common::CHROMIUM_QUIET)
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("--host-resolver-rules=MAP * 127.0.0.1:{port}"))
             .arg("http://wiki.corp.example/wiki/")

@@ -289,3 +289,21 @@ pub fn pipewire_session(procs: &mut Procs, dir: &Path) -> Vec<(String, String)> 
     assert!(joined, "wireplumber did not connect to pipewire");
     env
 }
+
+/// Chromium for a test under Xvfb: no sandbox (root), no GPU, no first-run pages, no
+/// background connections, at the top-left corner in 1280x720.
+pub const CHROMIUM_QUIET: &[&str] = &[
+    "--no-sandbox",
+    "--test-type",
+    "--disable-gpu",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-features=Translate,MediaRouter",
+    "--password-store=basic",
+    "--window-position=0,0",
+    "--window-size=1280,720",
+];
