@@ -255,7 +255,7 @@ fn the_window_follows_frame_sizes_and_shows_true_colours() {
                 frame.data_mut()[i..i + 4].copy_from_slice(&[255; 4]);
             }
         }
-        sink.write(&frame, Duration::ZERO).unwrap();
+        sink.write(&std::sync::Arc::new(frame), Duration::ZERO).unwrap();
         let id = *window.get_or_insert_with(|| {
             let found = xdotool(&display, &["search", "--onlyvisible", "--name", "^scrim-sizes$"]).expect("window");
             found.lines().next().unwrap().parse::<u32>().unwrap()

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 use scrim::error::{Error, ErrorKind, Result};
@@ -89,7 +90,7 @@ impl Sink for NullSink {
     fn describe(&self) -> String {
         "nothing".into()
     }
-    fn write(&mut self, _: &Frame, _: Duration) -> Result<()> {
+    fn write(&mut self, _: &Arc<Frame>, _: Duration) -> Result<()> {
         Ok(())
     }
     fn finish(self: Box<Self>) -> Result<()> {

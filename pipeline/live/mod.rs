@@ -15,7 +15,7 @@ pub mod window;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -107,6 +107,9 @@ pub const BLANK: [u8; 4] = [40, 40, 48, 255];
 struct Shown {
     last: Option<Arc<Frame>>,
     blank: Option<Arc<Frame>>,
+    /// The last badged frame and what it was drawn on: a static screen keeps one picture (the
+    /// sinks convert a repeated picture once).
+    badged: Option<(Weak<Frame>, Output, Arc<Frame>)>,
 }
 
 impl Shown {
@@ -132,12 +135,18 @@ impl Shown {
             Output::Blanked => self.blank(released),
         };
         self.last = Some(frame.clone());
-        if badge {
-            let mut f = (*frame).clone();
-            draw_badge(&mut f, output);
-            Arc::new(f)
-        } else {
-            frame
+        if !badge {
+            return frame;
+        }
+        match &self.badged {
+            Some((on, o, b)) if *o == output && std::ptr::eq(on.as_ptr(), Arc::as_ptr(&frame)) => b.clone(),
+            _ => {
+                let mut f = (*frame).clone();
+                draw_badge(&mut f, output);
+                let b = Arc::new(f);
+                self.badged = Some((Arc::downgrade(&frame), output, b.clone()));
+                b
+            }
         }
     }
 }
@@ -216,9 +225,11 @@ pub fn run(
     let mut last_status = start;
     let mut size = (0, 0);
     let mut source_done = false;
+    let mut lost: Option<Arc<Frame>> = None;
     let mut shown = Shown {
         last: None,
         blank: None,
+        badged: None,
     };
     let result = (|| -> Result<()> {
         loop {
@@ -234,15 +245,23 @@ pub fn run(
                     Ok(Some(frame)) => {
                         size = (frame.width(), frame.height());
                         st.source_lost = None;
+                        lost = None;
                         gate.push(frame, now);
                         captured += 1;
                     }
                     Ok(None) => source_done = true,
                     Err(e) => {
-                        // never the last good frame: a placeholder, and keep trying
+                        // never the last good frame: a placeholder, and keep trying; the same
+                        // picture while the loss lasts, which the gate and the sinks repeat
+                        // without redrawing or converting it
                         st.source_lost = Some(e.to_string());
                         let (w, h) = if size.0 > 0 { size } else { (1280, 720) };
-                        gate.push(Arc::new(placeholder(w, h, "lost")), now);
+                        let frame = match &lost {
+                            Some(p) if (p.width(), p.height()) == (w.max(64), h.max(32)) => p.clone(),
+                            _ => Arc::new(placeholder(w, h, "lost")),
+                        };
+                        lost = Some(frame.clone());
+                        gate.push(frame, now);
                         captured += 1;
                     }
                 }
@@ -297,7 +316,7 @@ pub fn run(
 
 fn emit(
     r: &Release,
-    frame: &Frame,
+    frame: &Arc<Frame>,
     output: Output,
     sink: &mut dyn Sink,
     start: Instant,

@@ -5,19 +5,67 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::Frame;
+use crate::frame::{Frame, Rect};
 use crate::video::ffmpeg::{EncodeOptions, Encoder};
 use crate::video::yuv::{Matrix, Yuv420};
 
 pub trait Sink {
     fn describe(&self) -> String;
-    /// `pts`: time since the first frame.
-    fn write(&mut self, frame: &Frame, pts: Duration) -> Result<()>;
+    /// `pts`: time since the first frame. The same `Arc` as in an earlier call is the same
+    /// picture (a static screen, repeated at the frame rate): what the sink made of it then may
+    /// be reused.
+    fn write(&mut self, frame: &Arc<Frame>, pts: Duration) -> Result<()>;
     /// Flushes and closes (a file is renamed into place only here).
     fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// The I420 picture of the frame a sink was last given, converted again only when it is given
+/// another one: a static screen comes out of the gate as the same `Arc` at every tick, and its
+/// RGBA -> I420 conversion was nearly all of what a repeated 1080p frame cost.
+#[derive(Default)]
+pub struct I420Cache {
+    /// Weak, so the cache never keeps a frame shared (the gate redacts an unshared frame in
+    /// place); it still pins the allocation, so a pointer match is the very same picture.
+    last: Option<(Weak<Frame>, Yuv420)>,
+}
+
+impl I420Cache {
+    /// `frame` in I420. `even`: cropped to even sides first (4:2:0 devices need them; an odd
+    /// last row or column is dropped).
+    pub fn of(&mut self, frame: &Arc<Frame>, even: bool) -> Result<&Yuv420> {
+        let same = self
+            .last
+            .as_ref()
+            .is_some_and(|(seen, _)| std::ptr::eq(seen.as_ptr(), Arc::as_ptr(frame)));
+        if !same {
+            let (w, h) = match even {
+                true => (frame.width() & !1, frame.height() & !1),
+                false => (frame.width(), frame.height()),
+            };
+            let cropped;
+            let src: &Frame = if (w, h) == (frame.width(), frame.height()) {
+                frame
+            } else {
+                cropped = frame.crop(Rect::new(0, 0, w, h))?;
+                &cropped
+            };
+            let m = Matrix::for_height(h);
+            let yuv = match self.last.take() {
+                // the same size: into the old buffer, no allocation
+                Some((_, mut yuv)) if (yuv.width(), yuv.height()) == (w, h) => {
+                    yuv.fill_from_rgba(src, m);
+                    yuv
+                }
+                _ => Yuv420::from_rgba(src, m),
+            };
+            self.last = Some((Arc::downgrade(frame), yuv));
+        }
+        Ok(&self.last.as_ref().expect("set above").1)
+    }
 }
 
 /// YUV4MPEG2 4:2:0 to any writer (stdout).
@@ -25,11 +73,17 @@ pub struct Y4mSink<W: Write> {
     w: W,
     fps: u32,
     size: Option<(u32, u32)>,
+    yuv: I420Cache,
 }
 
 impl<W: Write> Y4mSink<W> {
     pub fn new(w: W, fps: u32) -> Self {
-        Y4mSink { w, fps, size: None }
+        Y4mSink {
+            w,
+            fps,
+            size: None,
+            yuv: I420Cache::default(),
+        }
     }
 }
 
@@ -46,7 +100,7 @@ impl<W: Write> Sink for Y4mSink<W> {
         "Y4M on stdout".into()
     }
 
-    fn write(&mut self, frame: &Frame, _pts: Duration) -> Result<()> {
+    fn write(&mut self, frame: &Arc<Frame>, _pts: Duration) -> Result<()> {
         let (w, h) = (frame.width(), frame.height());
         match self.size {
             None => {
@@ -61,7 +115,7 @@ impl<W: Write> Sink for Y4mSink<W> {
             }
             _ => {}
         }
-        let yuv = Yuv420::from_rgba(frame, Matrix::for_height(h));
+        let yuv = self.yuv.of(frame, false)?;
         self.w.write_all(b"FRAME\n").map_err(gone)?;
         self.w.write_all(yuv.data()).map_err(gone)?;
         self.w.flush().map_err(gone)
@@ -76,12 +130,17 @@ impl<W: Write> Sink for Y4mSink<W> {
 pub struct FileSink {
     path: PathBuf,
     encoder: Option<Encoder>,
+    yuv: I420Cache,
 }
 
 impl FileSink {
     pub fn new(path: PathBuf) -> Result<Self> {
         crate::video::ffmpeg::format_for(&path)?;
-        Ok(FileSink { path, encoder: None })
+        Ok(FileSink {
+            path,
+            encoder: None,
+            yuv: I420Cache::default(),
+        })
     }
 }
 
@@ -90,7 +149,7 @@ impl Sink for FileSink {
         format!("file {}", self.path.display())
     }
 
-    fn write(&mut self, frame: &Frame, pts: Duration) -> Result<()> {
+    fn write(&mut self, frame: &Arc<Frame>, pts: Duration) -> Result<()> {
         if self.encoder.is_none() {
             let opts = EncodeOptions {
                 preset: "ultrafast".into(),
@@ -98,11 +157,11 @@ impl Sink for FileSink {
             };
             self.encoder = Some(Encoder::create(None, &self.path, frame.width(), frame.height(), &opts)?);
         }
-        let yuv = Yuv420::from_rgba(frame, Matrix::for_height(frame.height()));
+        let yuv = self.yuv.of(frame, false)?;
         self.encoder
             .as_mut()
             .expect("created above")
-            .write(&yuv, pts.as_millis() as i64)
+            .write(yuv, pts.as_millis() as i64)
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
@@ -122,6 +181,7 @@ pub struct PipewireSink {
     child: Option<std::process::Child>,
     stdin: Option<std::process::ChildStdin>,
     size: Option<(u32, u32)>,
+    yuv: I420Cache,
 }
 
 impl PipewireSink {
@@ -138,6 +198,7 @@ impl PipewireSink {
             child: None,
             stdin: None,
             size: None,
+            yuv: I420Cache::default(),
         })
     }
 
@@ -196,7 +257,7 @@ impl Sink for PipewireSink {
         format!("PipeWire node {:?} (Video/Source)", self.name)
     }
 
-    fn write(&mut self, frame: &Frame, _pts: Duration) -> Result<()> {
+    fn write(&mut self, frame: &Arc<Frame>, _pts: Duration) -> Result<()> {
         let (w, h) = (frame.width() & !1, frame.height() & !1);
         match self.size {
             None => self.start(w, h)?,
@@ -205,13 +266,7 @@ impl Sink for PipewireSink {
             }
             _ => {}
         }
-        // even sizes for 4:2:0; an odd last row/column is dropped
-        let even = if (w, h) == (frame.width(), frame.height()) {
-            None
-        } else {
-            Some(frame.crop(crate::frame::Rect::new(0, 0, w, h))?)
-        };
-        let yuv = Yuv420::from_rgba(even.as_ref().unwrap_or(frame), Matrix::for_height(h));
+        let yuv = self.yuv.of(frame, true)?;
         let ok = self.stdin.as_mut().is_some_and(|i| i.write_all(yuv.data()).is_ok());
         if !ok {
             return Err(self.failure());
@@ -258,15 +313,43 @@ mod tests {
         let mut buf = Vec::new();
         {
             let mut s = Y4mSink::new(&mut buf, 30);
-            let f = Frame::filled(6, 4, [0, 0, 0, 255]).unwrap();
+            let f = Arc::new(Frame::filled(6, 4, [0, 0, 0, 255]).unwrap());
             s.write(&f, Duration::ZERO).unwrap();
             s.write(&f, Duration::from_millis(33)).unwrap();
-            assert!(s.write(&Frame::filled(2, 2, [0; 4]).unwrap(), Duration::ZERO).is_err());
+            // another picture at once, after the first is gone (its address cannot come back)
+            drop(f);
+            s.write(&Arc::new(Frame::filled(6, 4, [255; 4]).unwrap()), Duration::ZERO)
+                .unwrap();
+            assert!(s
+                .write(&Arc::new(Frame::filled(2, 2, [0; 4]).unwrap()), Duration::ZERO)
+                .is_err());
         }
         use super::super::source::{Source, Y4mSource};
         let mut src = Y4mSource::new(&buf[..]).unwrap();
         assert_eq!(src.next_frame().unwrap().unwrap().pixel(5, 3), [0, 0, 0, 255]);
-        assert!(src.next_frame().unwrap().is_some());
+        assert_eq!(src.next_frame().unwrap().unwrap().pixel(5, 3), [0, 0, 0, 255]);
+        assert_eq!(src.next_frame().unwrap().unwrap().pixel(5, 3), [255, 255, 255, 255]);
         assert!(src.next_frame().unwrap().is_none());
+    }
+
+    #[test]
+    fn the_i420_cache_converts_a_picture_once_and_every_other_one_again() {
+        let luma =
+            |f: &Frame| Yuv420::from_rgba(&f.crop(Rect::new(0, 0, 4, 2)).unwrap(), Matrix::for_height(2)).data()[0];
+        let mut cache = I420Cache::default();
+        let black = Arc::new(Frame::filled(5, 3, [0, 0, 0, 255]).unwrap());
+        let first = cache.of(&black, true).unwrap().data().as_ptr();
+        let yuv = cache.of(&black, true).unwrap();
+        assert_eq!((yuv.width(), yuv.height()), (4, 2));
+        assert_eq!(yuv.data().as_ptr(), first, "a repeat is not converted again");
+        // equal pixels in another Arc, and a changed picture: both converted from their pixels
+        let white = Arc::new(Frame::filled(5, 3, [255; 4]).unwrap());
+        assert_ne!(luma(&white), luma(&black));
+        assert_eq!(cache.of(&white, true).unwrap().data()[0], luma(&white));
+        assert_eq!(cache.of(&black.clone(), true).unwrap().data()[0], luma(&black));
+        let mut changed = (*black).clone();
+        changed.data_mut()[..4].copy_from_slice(&[255; 4]);
+        drop(black);
+        assert_eq!(cache.of(&Arc::new(changed), true).unwrap().data()[0], luma(&white));
     }
 }

@@ -11,12 +11,13 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::sink::Sink;
+use super::sink::{I420Cache, Sink};
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::{Frame, Rect};
-use crate::video::yuv::{i420_len, Matrix, Yuv420};
+use crate::frame::Frame;
+use crate::video::yuv::i420_len;
 
 /// `_IOR('V', 0, struct v4l2_capability)` (104 bytes).
 pub const VIDIOC_QUERYCAP: u64 = ioc(2, b'V', 0, CAPABILITY_SIZE);
@@ -60,6 +61,7 @@ pub struct V4l2Sink {
     path: PathBuf,
     dev: Option<File>,
     size: Option<(u32, u32)>,
+    yuv: I420Cache,
 }
 
 impl V4l2Sink {
@@ -94,6 +96,7 @@ video_nr=10 card_label=scrim exclusive_caps=1",
             path: path.to_path_buf(),
             dev: Some(dev),
             size: None,
+            yuv: I420Cache::default(),
         })
     }
 }
@@ -103,7 +106,7 @@ impl Sink for V4l2Sink {
         format!("v4l2loopback {}", self.path.display())
     }
 
-    fn write(&mut self, frame: &Frame, _pts: Duration) -> Result<()> {
+    fn write(&mut self, frame: &Arc<Frame>, _pts: Duration) -> Result<()> {
         let (w, h) = (frame.width() & !1, frame.height() & !1);
         let dev = self.dev.as_mut().expect("open until finish");
         match self.size {
@@ -128,14 +131,7 @@ impl Sink for V4l2Sink {
             }
             _ => {}
         }
-        let even;
-        let src = if (w, h) == (frame.width(), frame.height()) {
-            frame
-        } else {
-            even = frame.crop(Rect::new(0, 0, w, h))?;
-            &even
-        };
-        let yuv = Yuv420::from_rgba(src, Matrix::for_height(h));
+        let yuv = self.yuv.of(frame, true)?;
         dev.write_all(yuv.data())
             .map_err(|e| Error::new(ErrorKind::Output, format!("{}: {e}", self.path.display())))
     }

@@ -16,6 +16,7 @@
 
 use std::io::IoSlice;
 use std::os::unix::io::AsRawFd;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use x11rb::connection::{Connection, RequestConnection};
@@ -196,6 +197,9 @@ struct Shown {
     gc: u32,
     width: u32,
     height: u32,
+    /// The frame the pixmap and the window hold: a repeat of it (a static screen) is neither
+    /// converted nor sent again. Weak, as in [`super::sink::I420Cache`].
+    picture: Option<Weak<Frame>>,
 }
 
 /// `--sink window[:TITLE]`. See the module documentation.
@@ -430,6 +434,7 @@ impl WindowSink {
             gc,
             width: w,
             height: h,
+            picture: None,
         });
         Ok(())
     }
@@ -452,6 +457,7 @@ impl WindowSink {
         s.pixmap = pixmap;
         s.width = w;
         s.height = h;
+        s.picture = None;
         Ok(())
     }
 
@@ -499,7 +505,7 @@ impl WindowSink {
         Ok(())
     }
 
-    fn show(&mut self, frame: &Frame) -> std::result::Result<(), Failure> {
+    fn show(&mut self, frame: &Arc<Frame>) -> std::result::Result<(), Failure> {
         self.events()?;
         let (w, h) = (frame.width(), frame.height());
         if w > i16::MAX as u32 || h > i16::MAX as u32 {
@@ -509,6 +515,16 @@ impl WindowSink {
             None => self.create(w, h)?,
             Some(s) if (s.width, s.height) != (w, h) => self.resize(w, h)?,
             _ => {}
+        }
+        let s = self.shown.as_mut().expect("created above");
+        let repeat = s
+            .picture
+            .as_ref()
+            .is_some_and(|p| std::ptr::eq(p.as_ptr(), Arc::as_ptr(frame)));
+        if repeat {
+            // on screen already: only the round trip, which surfaces a close or a lost server
+            self.conn.get_input_focus()?.reply()?;
+            return self.events();
         }
         convert(frame.data(), self.layout, &mut self.pixels);
         let s = self.shown.as_ref().expect("created above");
@@ -530,6 +546,9 @@ impl WindowSink {
         }
         self.conn
             .copy_area(s.pixmap, s.window, s.gc, 0, 0, 0, 0, w as u16, h as u16)?;
+        if let Some(s) = self.shown.as_mut() {
+            s.picture = Some(Arc::downgrade(frame));
+        }
         // one round trip a frame: the server has drawn it before the next is sent (no backlog),
         // and errors and a close surface now
         self.conn.get_input_focus()?.reply()?;
@@ -566,7 +585,7 @@ impl Sink for WindowSink {
         format!("window {:?} on X display {}", self.title, self.display)
     }
 
-    fn write(&mut self, frame: &Frame, _pts: Duration) -> Result<()> {
+    fn write(&mut self, frame: &Arc<Frame>, _pts: Duration) -> Result<()> {
         if self.ended.is_none() {
             match self.show(frame) {
                 Ok(()) => return Ok(()),
