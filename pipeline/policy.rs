@@ -11,7 +11,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::classify::{
-    hosts, parse_secret_rules, Category, ClassifierConfig, CustomRule, SecretRules, SecretRulesDialect,
+    hosts, parse_phone_region, parse_secret_rules, Category, ClassifierConfig, CustomRule, SecretRules,
+    SecretRulesDialect,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::redact::{Style, StyleName};
@@ -36,6 +37,8 @@ struct PolicyFile {
     #[serde(default)]
     names: NamesSection,
     #[serde(default)]
+    phones: PhonesSection,
+    #[serde(default)]
     secrets: SecretsSection,
     #[serde(default)]
     controls: ControlsSection,
@@ -55,6 +58,13 @@ struct SecretsSection {
 #[serde(deny_unknown_fields)]
 struct NamesSection {
     scope: Option<crate::layout::NameScope>,
+}
+
+/// Which countries' national phone layouts count.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhonesSection {
+    regions: Option<Spanned<Vec<String>>>,
 }
 
 /// `scrim live`'s presenter controls.
@@ -278,6 +288,18 @@ impl Policy {
         if let Some(scope) = file.names.scope {
             p.classifier.names = scope;
         }
+        if let Some(r) = &file.phones.regions {
+            if let Some(bad) = r.get_ref().iter().find(|c| parse_phone_region(c).is_none()) {
+                return Err(policy_error(
+                    origin,
+                    format!(
+                        "line {}: phones.regions: {bad:?} is not a region code (two letters, ISO 3166: \"GB\", \"DE\")",
+                        line_of(src, r.span().start)
+                    ),
+                ));
+            }
+            p.classifier.phone_regions = r.get_ref().iter().map(|c| c.trim().to_ascii_uppercase()).collect();
+        }
         for rule in &file.rules {
             let pattern = Regex::new(rule.pattern.get_ref()).map_err(|e| {
                 policy_error(
@@ -481,11 +503,33 @@ mod tests {
             ("bogus = 1\n", "line 1"),
             ("[camera]\nfaces = \"mosaic\"\nbackground = \"sepia\"\n", "line 3"),
             ("[camera]\nwhiteboard_every = 0\n", "line 2"),
+            (
+                "\n[phones]\nregions = [\"DE\", \"UK\"]\n",
+                "line 3: phones.regions: \"UK\"",
+            ),
         ] {
             let e = Policy::parse(src, "p.toml").unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Policy);
             assert!(e.to_string().contains(needle), "{src:?}: {e}");
         }
+    }
+
+    #[test]
+    fn phone_regions_replace_the_default_list() {
+        let p = Policy::parse("", "empty").unwrap();
+        assert!(p.classifier.phone_regions.iter().any(|r| r == "FR"));
+        let ch = Policy::parse("[phones]\nregions = [\"ch\"]\n", "p").unwrap();
+        assert_eq!(ch.classifier.phone_regions, vec!["CH".to_string()]);
+        let phones = |p: &Policy, t: &str| {
+            crate::classify::Classifier::new(p.classifier.clone())
+                .classify(t)
+                .iter()
+                .any(|f| f.category == Category::Phone)
+        };
+        // a French national number: only where France's layouts count
+        assert!(phones(&p, "01 18 22 98 57"));
+        assert!(!phones(&ch, "01 18 22 98 57"));
+        assert!(phones(&ch, "079 912 05 70"));
     }
 
     /// A security team's gitleaks file: rules scrim runs, fields it names as ignored.

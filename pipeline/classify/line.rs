@@ -102,10 +102,15 @@ impl NumericView<'_> {
 
     /// A look-alike match must be mostly real digits, or words would turn into numbers.
     pub fn plausible(&self, m: &regex::Match) -> bool {
+        let (s, e) = self.span(m);
+        self.plausible_span(s, e)
+    }
+
+    /// [`Self::plausible`] for a character span of the line.
+    pub fn plausible_span(&self, s: usize, e: usize) -> bool {
         if !self.lookalike {
             return true;
         }
-        let (s, e) = self.span(m);
         let orig = &self.line.chars[s..e];
         let digits = orig.iter().filter(|c| c.is_ascii_digit()).count();
         let total = orig.iter().filter(|c| c.is_alphanumeric()).count().max(1);

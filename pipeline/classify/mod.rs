@@ -33,6 +33,7 @@ mod url;
 
 pub use checks::{entropy, iban_valid, is_password_like, is_random_token, looks_like_person_name, luhn_valid};
 pub use line::{Findings, Line};
+pub use phone::{parse_region as parse_phone_region, DEFAULT_REGIONS as DEFAULT_PHONE_REGIONS};
 pub use secrets::rulefile::{parse as parse_secret_rules, Dialect as SecretRulesDialect, RuleFile as SecretRuleFile};
 pub use secrets::SecretRules;
 
@@ -132,6 +133,9 @@ pub struct ClassifierConfig {
     /// Redact public (routable) IP addresses too; private ranges are always redacted.
     pub public_ips: bool,
     pub custom: Vec<CustomRule>,
+    /// Regions (ISO 3166 codes) whose national phone layouts count; `+CC` numbers of every
+    /// country are always found.
+    pub phone_regions: Vec<String>,
     /// Where the layout stage looks for people's names.
     pub names: crate::layout::NameScope,
     /// Secret rules a policy loaded from a gitleaks rules file (the built-in ones always run).
@@ -146,6 +150,7 @@ impl Default for ClassifierConfig {
             public_domains: hosts::DEFAULT_PUBLIC_DOMAINS.iter().map(|s| s.to_string()).collect(),
             public_ips: true,
             custom: Vec::new(),
+            phone_regions: phone::DEFAULT_REGIONS.iter().map(|s| s.to_string()).collect(),
             names: crate::layout::NameScope::default(),
             secret_rules: None,
         }
@@ -196,7 +201,7 @@ fn registry(cfg: &ClassifierConfig) -> Vec<Box<dyn Recognizer>> {
         Box::new(secrets::RandomTokenRecognizer),
         Box::new(ip::IpRecognizer::new(cfg.public_ips)),
         Box::new(ssn::SsnRecognizer),
-        Box::new(phone::PhoneRecognizer),
+        Box::new(phone::PhoneRecognizer::new(&cfg.phone_regions)),
         Box::new(card::CardRecognizer),
         Box::new(iban::IbanRecognizer),
         Box::new(name::LabelledNameRecognizer),

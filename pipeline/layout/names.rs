@@ -262,6 +262,54 @@ fn contact_line(text: &str, findings: &[Finding]) -> bool {
     true
 }
 
+/// Words of the labels of contact details ("Mobile", "Work phone", "E-mail:"), in the languages
+/// of the gazetteer's largest locales.
+const CONTACT_LABEL_WORDS: &[&str] = &[
+    "phone",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "fax",
+    "pager",
+    "work",
+    "home",
+    "office",
+    "direct",
+    "main",
+    "private",
+    "personal",
+    "business",
+    "e-mail",
+    "email",
+    "mail",
+    "whatsapp",
+    "telefon",
+    "handy",
+    "mobil",
+    "téléphone",
+    "portable",
+    "courriel",
+    "teléfono",
+    "móvil",
+    "correo",
+    "telefono",
+    "cellulare",
+    "telefone",
+    "celular",
+];
+
+/// A label cell of a contact detail: one or two label words, perhaps with a colon.
+fn contact_label(text: &str) -> bool {
+    let words: Vec<String> = text
+        .trim()
+        .trim_end_matches(':')
+        .split_whitespace()
+        .map(|w| w.to_lowercase().trim_end_matches(['.', ':']).to_string())
+        .collect();
+    (1..=2).contains(&words.len()) && words.iter().all(|w| CONTACT_LABEL_WORDS.contains(&w.as_str()))
+}
+
 /// Is line `i` the name at the head of a signature or contact card? The lines right under it,
 /// aligned with it, are short plain lines (a title, a company) and then a line of contact
 /// details. Anything else in between (a command, a long message) ends the search: in a
@@ -282,11 +330,57 @@ fn signature(lines: &[TextLine], findings: &[Vec<Finding>], i: usize) -> bool {
         if contact_line(&lines[j].text, &findings[j]) {
             return true;
         }
+        // a contact card's field: a label cell ("Mobile", "E-mail") whose value holds the detail
+        if findings[j].is_empty() && contact_label(&lines[j].text) {
+            if let Some(v) = super::labels::value_of(lines, j) {
+                if v != i && contact_line(&lines[v].text, &findings[v]) {
+                    return true;
+                }
+            }
+        }
         if !findings[j].is_empty() || lines[j].text.split_whitespace().count() > 6 {
             return false;
         }
     }
     false
+}
+
+/// Words beside the signed-in user's name in an application's bar.
+const ACCOUNT_WORDS: &[&str] = &[
+    "sign out",
+    "sign off",
+    "log out",
+    "logout",
+    "my account",
+    "switch account",
+];
+
+/// Is line `i` the signed-in user of an application: a name beside "Sign out" or "My account"
+/// on its row, or a name at the right end of a bar near the top of the screen whose other text
+/// (the application's name, its menus) is all left of it.
+fn account_name(lines: &[TextLine], i: usize) -> bool {
+    let l = &lines[i];
+    let h = l.rect.h.max(8);
+    let row: Vec<&TextLine> = lines
+        .iter()
+        .enumerate()
+        .filter(|&(j, o)| j != i && same_row(o.rect, l.rect))
+        .map(|(_, o)| o)
+        .collect();
+    let near = |o: &TextLine| o.rect.x.abs_diff(l.rect.right()).min(l.rect.x.abs_diff(o.rect.right())) <= 15 * h;
+    let account = |t: &str| {
+        let t = t.to_lowercase();
+        ACCOUNT_WORDS.iter().any(|w| t.contains(w))
+    };
+    if row.iter().any(|o| near(o) && account(&o.text)) {
+        return true;
+    }
+    let top = lines.iter().map(|o| o.rect.y).min().unwrap_or(0);
+    let bottom = lines.iter().map(|o| o.rect.bottom()).max().unwrap_or(0);
+    let right = lines.iter().map(|o| o.rect.right()).max().unwrap_or(0);
+    let in_top_band = (l.rect.y - top) * 4 <= bottom - top;
+    let at_right_end = l.rect.right() + 4 * h >= right && row.iter().all(|o| o.rect.right() <= l.rect.x);
+    in_top_band && at_right_end && row.len() <= 4
 }
 
 pub fn names(
@@ -337,6 +431,8 @@ pub fn names(
             Some("record-name")
         } else if card {
             Some("signature-name")
+        } else if account_name(lines, i) {
+            Some("account-name")
         } else if scope == NameScope::Everywhere {
             Some("person-name")
         } else {
@@ -441,6 +537,71 @@ mod tests {
             run(&lines, NameScope::Everywhere),
             vec!["Kenji Tanaka", "Mateo Alvarez", "Olga Lindqvist"]
         );
+    }
+
+    #[test]
+    fn contact_cards_headed_by_a_name() {
+        // a card: the name over label and value cells, one of them contact details
+        let lines = vec![
+            line(300, 200, 150, 24, "Huy Hoang"),
+            line(300, 240, 60, 18, "Title"),
+            line(400, 240, 190, 18, "Procurement Lead"),
+            line(300, 270, 70, 18, "Mobile"),
+            line(400, 270, 150, 18, "+65 6597 6684"),
+            line(300, 300, 70, 18, "City"),
+            line(400, 300, 60, 18, "Lyon"),
+        ];
+        assert_eq!(run(&lines, NameScope::Records), vec!["Huy Hoang"]);
+        // the same card without contact details: a product's name over its properties
+        let product = vec![
+            line(300, 200, 150, 24, "Grace Hopper"),
+            line(300, 240, 60, 18, "Title"),
+            line(400, 240, 190, 18, "Procurement Lead"),
+            line(300, 270, 70, 18, "City"),
+            line(400, 270, 60, 18, "Lyon"),
+        ];
+        assert!(run(&product, NameScope::Records).is_empty());
+    }
+
+    #[test]
+    fn the_signed_in_user_in_an_application_bar() {
+        let page = |user: &str, x: u32| {
+            vec![
+                line(20, 40, 300, 16, "Address book - Chromium"),
+                line(20, 100, 110, 20, "Directory"),
+                line(x, 100, 150, 20, user),
+                line(290, 180, 260, 30, "Address book"),
+                line(
+                    290,
+                    400,
+                    500,
+                    18,
+                    "Coffee machine on the third floor has been repaired.",
+                ),
+                line(20, 900, 1880, 18, "Showing 4 of 4 contacts"),
+            ]
+        };
+        assert_eq!(
+            run(&page("Arjun Krishnan", 1750), NameScope::Records),
+            vec!["Arjun Krishnan"]
+        );
+        // not at the right end of the bar, or not a person: readable
+        assert!(run(&page("Arjun Krishnan", 600), NameScope::Records).is_empty());
+        assert!(run(&page("Release Notes", 1750), NameScope::Records).is_empty());
+        assert!(run(&page("Help Center", 1750), NameScope::Records).is_empty());
+        // lower down the page a right-aligned name is no account
+        let mut low = page("Directory", 20);
+        low.push(line(1750, 700, 150, 20, "Arjun Krishnan"));
+        assert!(run(&low, NameScope::Records).is_empty());
+        // beside "Sign out", wherever the bar is
+        let bar = vec![
+            line(20, 500, 110, 20, "Payroll"),
+            line(900, 500, 150, 20, "Omar Saleh"),
+            line(1070, 500, 80, 20, "Sign out"),
+            line(20, 20, 1880, 20, "Quarterly results are published on the intranet"),
+            line(20, 980, 1880, 20, "Copyright 2024"),
+        ];
+        assert_eq!(run(&bar, NameScope::Records), vec!["Omar Saleh"]);
     }
 
     #[test]
