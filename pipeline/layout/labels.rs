@@ -112,6 +112,27 @@ const NAME_WORDS: &[&str] = &[
     "witness",
 ];
 
+/// Words that, ending a short label, say the value is a machine's name.
+const HOST_WORDS: &[&str] = &[
+    "hostname",
+    "host name",
+    "fqdn",
+    "server",
+    "server name",
+    "node",
+    "node name",
+    "machine",
+    "instance",
+    "computer name",
+    "device name",
+    "endpoint",
+];
+
+/// Does this label say its value is a host name? ("Hostname", "Server", "FQDN")
+pub fn host_label(label: &str) -> bool {
+    ends_with_word(label, HOST_WORDS)
+}
+
 /// A label's words: lower case, separators as spaces, trailing ':' '*' '=' and "(s)" gone.
 fn normalise(label: &str) -> String {
     let t = label.trim().trim_end_matches([':', '*', '=', ' ']).trim();

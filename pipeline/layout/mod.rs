@@ -48,6 +48,20 @@ pub fn context_findings(
     }
     let columns = table::columns(lines);
     out.extend(table::column_mates(lines, findings, &columns, enabled));
+    out.extend(
+        table::whole_cells(lines, findings, &columns)
+            .into_iter()
+            .filter(|(_, f)| enabled.contains(&f.category)),
+    );
+    if enabled.contains(&Category::Hostname) {
+        out.extend(table::labelled_columns(
+            lines,
+            &columns,
+            labels::host_label,
+            Category::Hostname,
+            table::host_like,
+        ));
+    }
     if secrets {
         out.extend(table::labelled_columns(
             lines,

@@ -106,11 +106,37 @@ const PARTICLES: &[&str] = &[
     "le", "y", "al", "el", "bin", "binti", "bint", "ibn", "ben", "zu",
 ];
 
+/// A word of letters with OCR's digit look-alikes in it read as letters ("0lmedo" -> "Olmedo",
+/// "Ade1e" -> "Adele"); other words as they are.
+fn unconfuse(word: &str) -> String {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let others: Vec<char> = word
+        .chars()
+        .filter(|c| !c.is_alphabetic() && !"'-’.,".contains(*c))
+        .collect();
+    if letters < 2 || others.is_empty() || others.len() > 2 || !others.iter().all(|c| "015|".contains(*c)) {
+        return word.to_string();
+    }
+    word.chars()
+        .enumerate()
+        .map(|(k, c)| match (c, k == 0) {
+            ('0', true) => 'O',
+            ('0', false) => 'o',
+            ('1' | '|', true) => 'I',
+            ('1' | '|', false) => 'l',
+            ('5', true) => 'S',
+            ('5', false) => 's',
+            (c, _) => c,
+        })
+        .collect()
+}
+
 /// The capitalised words of a phrase shaped like a person's name (2 to 4 of them, particles
 /// allowed between them), or `None`.
-fn name_words(s: &str) -> Option<Vec<&str>> {
+fn name_words(s: &str) -> Option<Vec<String>> {
     let t = s.trim().trim_end_matches([',', ';', '.', ':']);
-    let words: Vec<&str> = t.split_whitespace().collect();
+    let fixed: Vec<String> = t.split_whitespace().map(unconfuse).collect();
+    let words: Vec<&str> = fixed.iter().map(String::as_str).collect();
     let inner = |k: usize| k > 0 && k + 1 < words.len();
     let caps: Vec<&str> = words
         .iter()
@@ -121,7 +147,8 @@ fn name_words(s: &str) -> Option<Vec<&str>> {
     let ui = words
         .iter()
         .any(|w| UI_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())));
-    (words.len() - caps.len() <= 2 && looks_like_person_name(&caps.join(" ")) && !ui).then_some(caps)
+    (words.len() - caps.len() <= 2 && looks_like_person_name(&caps.join(" ")) && !ui)
+        .then(|| caps.iter().map(|w| w.to_string()).collect())
 }
 
 /// A phrase a label calls a person ("From:", "Owner", an "Employee" column): the label is the
@@ -345,6 +372,29 @@ fn signature(lines: &[TextLine], findings: &[Vec<Finding>], i: usize) -> bool {
     false
 }
 
+/// A line that is a name label (one or two words, no colon) and then a person's name: the
+/// name's span. The name must read as a person (the gazetteer), as the label may be a word of
+/// prose ("To", "From").
+fn label_then_name(text: &str) -> Option<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    // character index where each word starts
+    let starts: Vec<usize> = (0..chars.len())
+        .filter(|&k| !chars[k].is_whitespace() && (k == 0 || chars[k - 1].is_whitespace()))
+        .collect();
+    let end = chars.iter().rposition(|c| !c.is_whitespace())? + 1;
+    for n in 1..=2 {
+        if starts.len() < n + 2 {
+            break;
+        }
+        let label: String = chars[starts[0]..starts[n]].iter().collect();
+        let rest: String = chars[starts[n]..end].iter().collect();
+        if name_label(&label) && person(&rest) {
+            return Some(finding(starts[n], end, "labelled-name"));
+        }
+    }
+    None
+}
+
 /// Words beside the signed-in user's name in an application's bar.
 const ACCOUNT_WORDS: &[&str] = &[
     "sign out",
@@ -357,7 +407,7 @@ const ACCOUNT_WORDS: &[&str] = &[
 
 /// Is line `i` the signed-in user of an application: a name beside "Sign out" or "My account"
 /// on its row, or a name at the right end of a bar near the top of the screen whose other text
-/// (the application's name, its menus) is all left of it.
+/// (the application's name, its menus: at least one line) is all left of it.
 fn account_name(lines: &[TextLine], i: usize) -> bool {
     let l = &lines[i];
     let h = l.rect.h.max(8);
@@ -380,7 +430,8 @@ fn account_name(lines: &[TextLine], i: usize) -> bool {
     let right = lines.iter().map(|o| o.rect.right()).max().unwrap_or(0);
     let in_top_band = (l.rect.y - top) * 4 <= bottom - top;
     let at_right_end = l.rect.right() + 4 * h >= right && row.iter().all(|o| o.rect.right() <= l.rect.x);
-    in_top_band && at_right_end && row.len() <= 4
+    // a bar: the application's name (and perhaps its menus) on the left
+    in_top_band && at_right_end && (1..=4).contains(&row.len())
 }
 
 pub fn names(
@@ -406,6 +457,12 @@ pub fn names(
                         .into_iter()
                         .map(|f| (i, f)),
                 );
+            }
+        }
+        // a label and its value read as one line: "Organizer Daan de Boer", "Owner Lei Sun"
+        if !l.text.contains(':') {
+            if let Some(f) = label_then_name(&l.text) {
+                out.push((i, f));
             }
         }
         // a label cell and its value cell
@@ -537,6 +594,27 @@ mod tests {
             run(&lines, NameScope::Everywhere),
             vec!["Kenji Tanaka", "Mateo Alvarez", "Olga Lindqvist"]
         );
+    }
+
+    #[test]
+    fn a_label_and_its_name_on_one_line_and_ocr_digits_in_names() {
+        let lines = vec![
+            line(10, 10, 600, 20, "Organizer Daan de Boer"),
+            line(10, 40, 600, 20, "To Kill a Mockingbird"),
+            line(10, 70, 600, 20, "Contact Sales Team"),
+            line(
+                10,
+                100,
+                600,
+                20,
+                "203955d Esteban 0lmedo <esteban_olmedo@mail.ru> Bump deps",
+            ),
+        ];
+        assert_eq!(run(&lines, NameScope::Records), vec!["Daan de Boer", "Esteban 0lmedo"]);
+        assert_eq!(unconfuse("0lmedo"), "Olmedo");
+        assert_eq!(unconfuse("Ade1e"), "Adele");
+        assert_eq!(unconfuse("2024"), "2024");
+        assert_eq!(unconfuse("A1"), "A1");
     }
 
     #[test]

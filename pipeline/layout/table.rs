@@ -169,7 +169,10 @@ fn shape(s: &str) -> Shape {
 /// digits within 0.3, as many words (one more or less for spaced values such as phone numbers),
 /// and no punctuation the mates are not written with? A line of prose in a terminal's column
 /// of prompts is not a prompt.
-fn shaped_like(s: &Shape, mates: &[Shape]) -> bool {
+///
+/// `loose` (addresses and host names, which OCR splits where it drops a dot): one word more or
+/// less and a length within half.
+fn shaped_like(s: &Shape, mates: &[Shape], loose: bool) -> bool {
     let median = |f: fn(&Shape) -> usize| {
         let mut v: Vec<usize> = mates.iter().map(f).collect();
         v.sort_unstable();
@@ -178,9 +181,10 @@ fn shaped_like(s: &Shape, mates: &[Shape]) -> bool {
     let len = median(|m| m.len);
     let words = median(|m| m.words);
     let digits = mates.iter().map(|m| m.digits).sum::<f32>() / mates.len() as f32;
-    let word_slack = usize::from(words > 1);
+    let word_slack = usize::from(words > 1 || loose);
+    let len_slack = if loose { len / 2 } else { len / 4 };
     s.len >= 4
-        && s.len.abs_diff(len) <= (len / 4).max(3)
+        && s.len.abs_diff(len) <= len_slack.max(3)
         && (s.digits - digits).abs() <= 0.3
         && s.words.abs_diff(words) <= word_slack
         && s.punct.iter().all(|c| mates.iter().any(|m| m.punct.contains(c)))
@@ -216,7 +220,13 @@ pub fn column_mates(
                 .cells
                 .iter()
                 .zip(&cats)
-                .filter(|(&i, c)| c.is_none() && shaped_like(&shape(&lines[i].text), &mates))
+                .filter(|(&i, c)| {
+                    let t = &lines[i].text;
+                    // a loosely shaped cell must still be written as machines write names
+                    c.is_none()
+                        && shaped_like(&shape(t), &mates, loose(cat))
+                        && (!loose(cat) || t.contains('@') || host_like(t))
+                })
                 .map(|(&i, _)| i)
                 .collect();
             // most of the cells of this shape are known to be of this category
@@ -229,6 +239,39 @@ pub fn column_mates(
         }
     }
     out
+}
+
+/// Categories of machine-written tokens that OCR can split or garble without their being
+/// anything else.
+fn loose(cat: Category) -> bool {
+    matches!(cat, Category::Email | Category::Hostname | Category::Url)
+}
+
+/// A table cell holds one value: when part of a short cell (three words at most) is an address,
+/// host or URL, the whole cell is (OCR read "rsaleh@int proseware comau" for one address).
+pub fn whole_cells(lines: &[TextLine], findings: &[Vec<Finding>], columns: &[Column]) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for &i in columns.iter().flat_map(|c| &c.cells) {
+        if !seen.insert(i) || lines[i].text.split_whitespace().count() > 3 {
+            continue;
+        }
+        if let Some(f) = findings[i].iter().find(|f| loose(f.category)) {
+            out.extend(whole_line(&lines[i], f.category, "whole-cell").map(|w| (i, w)));
+        }
+    }
+    out
+}
+
+/// A cell that can be a host name: one or two words of four or more letters and digits, written
+/// as machines are named (a dot, a dash, a digit, or all lower case), not a capitalised word.
+pub fn host_like(s: &str) -> bool {
+    let t = s.trim();
+    let words = t.split_whitespace().count();
+    (1..=2).contains(&words)
+        && alnum(t) >= 4
+        && t.chars().all(|c| c.is_alphanumeric() || "-._: ".contains(c))
+        && (t.contains(['.', '-']) || t.chars().any(|c| c.is_ascii_digit()) || !t.chars().any(char::is_uppercase))
 }
 
 /// Are cells `a` and `b` (on one row) cells of a table: in two columns that share at least two
@@ -382,6 +425,52 @@ mod tests {
         assert_eq!(got.len(), 3, "{got:?}");
         // the header itself and the other columns stay readable
         assert!(got.iter().all(|(s, _)| s.len() == 20));
+    }
+
+    /// A server inventory as OCR reads it under spell-check underlines: dots dropped or read
+    /// as spaces.
+    fn inventory() -> Vec<TextLine> {
+        let mut lines = vec![
+            line(20, 100, 100, 20, "Hostname"),
+            line(400, 100, 80, 20, "Owner"),
+            line(700, 100, 60, 20, "OS"),
+        ];
+        let rows = [
+            (
+                "crm8.massive.corp.example",
+                "arash.mohammadi@interval.example",
+                "Debian 12",
+            ),
+            ("stagingacmeio", "rsaleh@int proseware comau", "RHEL 9"),
+            ("k8s-api.oceanic.intra", "santiago.salazar51@oscorp.ch", "Ubuntu 22.04"),
+            ("notebooks us-east.cop", "weihuang@prosewaretest", "RHEL 9"),
+            ("builds4.intra.wingtip.fr", "fang.xu75@wonka.com", "Debian 12"),
+        ];
+        for (k, (h, o, os)) in rows.iter().enumerate() {
+            let y = 130 + 30 * k as u32;
+            lines.push(line(20, y, 200, 20, h));
+            lines.push(line(400, y, 250, 20, o));
+            lines.push(line(700, y, 100, 20, os));
+        }
+        lines
+    }
+
+    #[test]
+    fn garbled_hosts_and_addresses_in_their_columns() {
+        let lines = inventory();
+        let findings = classify(&lines);
+        let got = covered(
+            &lines,
+            &crate::layout::context_findings(&lines, &findings, &Category::ALL, None),
+        );
+        for want in ["stagingacmeio", "notebooks us-east.cop", "rsaleh@int proseware comau"] {
+            assert!(got.iter().any(|(s, _)| s == want), "{want} not covered: {got:?}");
+        }
+        // the header, and the other columns, stay readable
+        for keep in ["Hostname", "Owner", "OS", "Debian 12", "RHEL 9", "Ubuntu 22.04"] {
+            assert!(!got.iter().any(|(s, _)| s == keep), "{keep} covered");
+        }
+        assert!(host_like("db-prod-04") && host_like("localhost") && !host_like("Pending") && !host_like("n/a"));
     }
 
     #[test]
