@@ -399,7 +399,7 @@ fn is_isbn(digits: &str) -> bool {
         .enumerate()
         .map(|(i, b)| (b - b'0') as u32 * if i % 2 == 0 { 1 } else { 3 })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Which characters of `text` belong to a date, time, dotted quad, version, amount of money
