@@ -9,6 +9,8 @@ CARGO ?= cargo
 # pipewire, wireplumber, dbus, gstreamer: the virtual camera sink and its test;
 # firefox-esr, chromium, xdg-desktop-portal: tests/browsers.rs, real browsers reading that camera
 # through the Camera portal and sharing scrim's window
+# xdg-desktop-portal-kde libkf5globalaccel-bin: tests/shortcuts.rs, a GlobalShortcuts portal backend
+# (Plasma's, with its shortcut daemon kglobalaccel5) that scrim's Wayland hotkey binds through
 # WAYLAND_PACKAGES: the headless Wayland desktop of tests/wayland.rs (sway, the ScreenCast portal,
 # foot/wtype/grim), and what tests/wayland/build-xdpw.sh needs to rebuild xdg-desktop-portal-wlr
 # from Debian's source (stock 0.7 cannot cast without /dev/dri)
@@ -19,7 +21,7 @@ BUILD_PACKAGES := pkg-config libclang-dev libxcb1-dev libxcb-randr0-dev libwayla
 APT_PACKAGES := $(BUILD_PACKAGES) tesseract-ocr tesseract-ocr-eng python3-pip python3-venv ca-certificates \
   mesa-vulkan-drivers ffmpeg xvfb openbox chromium firefox-esr xdotool dbus pipewire pipewire-bin wireplumber \
   gstreamer1.0-pipewire gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
-  $(WAYLAND_PACKAGES)
+  xdg-desktop-portal-kde libkf5globalaccel-bin $(WAYLAND_PACKAGES)
 WAYLAND_PACKAGES := sway swaybg xdg-desktop-portal foot wtype grim fonts-dejavu-core dbus-bin \
   dpkg-dev gcc meson ninja-build wayland-protocols libinih-dev libdrm-dev libsystemd-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -219,8 +219,17 @@ fn portal_restore_token_skips_the_picker_and_a_bad_one_is_replaced() {
     );
     assert_eq!(chooser_shown(), 0, "doctor starts no cast");
 
-    // first start: the picker, then a private token
-    short_run(dir.path(), 1);
+    // first start: the picker, then a private token; this portal has no GlobalShortcuts
+    // backend, which one line says (the run goes on: short_run checks its frames)
+    let err = short_run(dir.path(), 1);
+    let hotkey: Vec<&str> = err.lines().filter(|l| l.contains("hotkey")).collect();
+    assert_eq!(hotkey.len(), 1, "{err}");
+    assert!(
+        hotkey[0]
+            .starts_with("scrim: no global hotkey: this desktop's xdg-desktop-portal has no GlobalShortcuts backend")
+            && hotkey[0].contains("--control PATH"),
+        "{err}"
+    );
     assert_eq!(chooser_shown(), 1);
     let first = token().expect("a restore token after the first start");
     let file = token_file();

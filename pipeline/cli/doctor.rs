@@ -131,7 +131,10 @@ pub fn checks() -> Vec<Check> {
         ok: hotkey.is_ok(),
         optional: true,
         detail: match &hotkey {
-            Ok(on) => format!("{} on {on} (policy [controls] hotkey)", scrim::live::hotkey::DEFAULT),
+            Ok(on) => format!(
+                "{} through {on} (policy [controls] hotkey, --hotkey)",
+                scrim::live::hotkey::DEFAULT
+            ),
             Err(why) => why.clone(),
         },
         used_by: "blanking the output while the meeting app has the focus",

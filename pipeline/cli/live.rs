@@ -200,17 +200,51 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
 /// presenter has (or why not, on a desktop where they would expect one). Without any display
 /// (a server, a pipe) there is nothing to say.
 fn global_hotkey(key: &hotkey::Hotkey, controls: &std::sync::Arc<Controls>) {
+    let c = controls.clone();
+    let toggle = move || {
+        c.apply(scrim::live::control::Command::ToggleBlank);
+    };
     match hotkey::availability() {
-        Ok(_) => {
-            let c = controls.clone();
-            match hotkey::grab_x11(None, key, move || {
-                c.apply(scrim::live::control::Command::ToggleBlank);
-            }) {
-                Ok(()) => eprintln!("scrim live: hotkey {key} blanks the output, again resumes"),
-                Err(e) => eprintln!("scrim: no global hotkey: {e}"),
+        Ok(hotkey::Route::X11(_)) => match hotkey::grab_x11(None, key, toggle) {
+            Ok(()) => eprintln!("scrim live: hotkey {key} blanks the output, again resumes"),
+            Err(e) => eprintln!("scrim: no global hotkey: {e}"),
+        },
+        Ok(hotkey::Route::Portal(_)) => {
+            let outcome = hotkey::bind_portal(key, toggle);
+            // a desktop that binds at once is answered before the status line starts; one that
+            // asks the user answers later, on a line of its own
+            match outcome.recv_timeout(Duration::from_secs(3)) {
+                Ok(o) => eprintln!("{}", said(o)),
+                Err(_) => {
+                    eprintln!("scrim live: hotkey {key}: the desktop asks you to confirm it");
+                    std::thread::spawn(move || {
+                        if let Ok(o) = outcome.recv() {
+                            let clear = if std::io::stderr().is_terminal() {
+                                "\r\x1b[2K"
+                            } else {
+                                ""
+                            };
+                            eprintln!("{clear}{}", said(o));
+                        }
+                    });
+                }
             }
         }
-        Err(why) if std::env::var_os("WAYLAND_DISPLAY").is_some() => eprintln!("scrim: no global hotkey: {why}"),
+        Err(why) if hotkey::is_wayland() => eprintln!("scrim: no global hotkey: {why}"),
         Err(_) => {}
+    }
+}
+
+/// The one line saying how binding the hotkey through the portal went.
+fn said(outcome: hotkey::PortalOutcome) -> String {
+    match outcome {
+        Ok(Some(k)) => format!("scrim live: hotkey {k} blanks the output, again resumes (GlobalShortcuts portal)"),
+        Ok(None) => format!(
+            "scrim: the desktop gave the hotkey no keys yet: assign some to \"{}\" in its keyboard shortcut settings",
+            hotkey::SHORTCUT_DESCRIPTION
+        ),
+        Err(e) => {
+            format!("scrim: no global hotkey: {e}; --control PATH and `scrim control PATH toggle-blank` do the same")
+        }
     }
 }

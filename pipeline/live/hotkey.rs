@@ -26,19 +26,20 @@ pub struct Hotkey {
     text: String,
 }
 
-const NAMED: &[(&str, u32)] = &[
-    ("space", 0x20),
-    ("escape", 0xff1b),
-    ("esc", 0xff1b),
-    ("pause", 0xff13),
-    ("scroll_lock", 0xff14),
-    ("print", 0xff61),
-    ("insert", 0xff63),
-    ("delete", 0xffff),
-    ("home", 0xff50),
-    ("end", 0xff57),
-    ("page_up", 0xff55),
-    ("page_down", 0xff56),
+/// Named keys: what the user writes, the keysym, and its xkb name (the portal's trigger format).
+const NAMED: &[(&str, u32, &str)] = &[
+    ("space", 0x20, "space"),
+    ("escape", 0xff1b, "Escape"),
+    ("esc", 0xff1b, "Escape"),
+    ("pause", 0xff13, "Pause"),
+    ("scroll_lock", 0xff14, "Scroll_Lock"),
+    ("print", 0xff61, "Print"),
+    ("insert", 0xff63, "Insert"),
+    ("delete", 0xffff, "Delete"),
+    ("home", 0xff50, "Home"),
+    ("end", 0xff57, "End"),
+    ("page_up", 0xff55, "Page_Up"),
+    ("page_down", 0xff56, "Page_Down"),
 ];
 
 impl std::str::FromStr for Hotkey {
@@ -69,8 +70,8 @@ impl std::str::FromStr for Hotkey {
             }
             _ => NAMED
                 .iter()
-                .find(|(n, _)| *n == lower)
-                .map(|(_, k)| *k)
+                .find(|(n, _, _)| *n == lower)
+                .map(|(_, k, _)| *k)
                 .ok_or_else(|| {
                     format!("unknown key {key:?} (a letter, a digit, F1-F24, Pause, Scroll_Lock, Print, ...)")
                 })?,
@@ -83,27 +84,111 @@ impl std::str::FromStr for Hotkey {
     }
 }
 
+impl Hotkey {
+    /// The key in the XDG shortcuts format the GlobalShortcuts portal takes as a preferred
+    /// trigger: modifiers CTRL, ALT, SHIFT, LOGO, then the xkb key name (`CTRL+ALT+b`).
+    pub fn xdg_trigger(&self) -> String {
+        let mut parts: Vec<String> = [
+            (ModMask::CONTROL, "CTRL"),
+            (ModMask::M1, "ALT"),
+            (ModMask::SHIFT, "SHIFT"),
+            (ModMask::M4, "LOGO"),
+        ]
+        .iter()
+        .filter(|(m, _)| self.modifiers & u16::from(*m) != 0)
+        .map(|(_, n)| n.to_string())
+        .collect();
+        parts.push(match self.keysym {
+            k @ 0xffbe..=0xffd5 => format!("F{}", k - 0xffbe + 1),
+            k => NAMED
+                .iter()
+                .find(|(_, sym, _)| *sym == k)
+                .map(|(_, _, name)| name.to_string())
+                .unwrap_or_else(|| char::from_u32(k).map_or_else(String::new, |c| c.to_string())),
+        });
+        parts.join("+")
+    }
+}
+
 impl std::fmt::Display for Hotkey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
     }
 }
 
-/// Where a global hotkey can come from in this session, or why none can.
-pub fn availability() -> std::result::Result<String, String> {
-    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
-        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland");
-    let display = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty());
-    match (wayland, display) {
-        (true, _) => Err(
-            "on Wayland an X11 key grab works only while an XWayland window has the focus, and \
-the GlobalShortcuts portal is not used yet: bind a desktop shortcut to `scrim control PATH toggle-blank` \
-(with --control PATH)"
-                .into(),
-        ),
-        (false, Some(d)) => Ok(format!("X11 display {d}")),
-        (false, None) => Err("no X11 display ($DISPLAY unset)".into()),
+/// Where the global hotkey comes from in this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// A key grab on this X display.
+    X11(String),
+    /// The GlobalShortcuts portal of this version (Wayland).
+    Portal(u32),
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Route::X11(d) => write!(f, "X11 display {d}"),
+            Route::Portal(v) => write!(f, "the desktop's GlobalShortcuts portal (version {v})"),
+        }
     }
+}
+
+/// A Wayland session, where an X11 grab would see keys only while an XWayland window has the
+/// focus.
+pub fn is_wayland() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
+}
+
+/// Where a global hotkey can come from in this session, or why none can (one line, saying
+/// what to do instead).
+pub fn availability() -> std::result::Result<Route, String> {
+    if is_wayland() {
+        return match super::portal::shortcuts::Shortcuts::connect() {
+            Ok(p) => Ok(Route::Portal(p.version)),
+            Err(why) => Err(format!(
+                "{why}; use --control PATH and bind a desktop shortcut to `scrim control PATH toggle-blank`"
+            )),
+        };
+    }
+    match std::env::var("DISPLAY").ok().filter(|d| !d.is_empty()) {
+        Some(d) => Ok(Route::X11(d)),
+        None => Err("no X11 display ($DISPLAY unset)".into()),
+    }
+}
+
+/// What the desktop lists the portal's shortcut as, in its keyboard settings.
+pub const SHORTCUT_DESCRIPTION: &str = "Blank scrim's output (again: resume)";
+
+/// How binding through the portal went: the keys as the desktop describes them (`None`: none
+/// yet), or why it could not be bound.
+pub type PortalOutcome = std::result::Result<Option<String>, String>;
+
+/// Binds `key` through the GlobalShortcuts portal on a thread of its own (the desktop may ask
+/// the user first) and then calls `pressed` on each activation. The receiver gets the outcome
+/// once: the key as the desktop describes it (`None`: the desktop gave it no key yet), or why
+/// there is none.
+pub fn bind_portal(key: &Hotkey, pressed: impl Fn() + Send + 'static) -> std::sync::mpsc::Receiver<PortalOutcome> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let trigger = key.xdg_trigger();
+    let bound = std::thread::Builder::new().name("scrim-hotkey".into()).spawn(move || {
+        let outcome = super::portal::shortcuts::Shortcuts::connect().and_then(|p| {
+            let b = p
+                .bind("blank", SHORTCUT_DESCRIPTION, &trigger)
+                .map_err(|e| e.to_string())?;
+            let said = b.trigger.clone();
+            p.on_activated(b, pressed).map_err(|e| e.to_string())?;
+            Ok(said)
+        });
+        let _ = tx.send(outcome);
+    });
+    if let Err(e) = bound {
+        let (tx, failed) = std::sync::mpsc::channel();
+        let _ = tx.send(Err(format!("cannot start its thread: {e}")));
+        return failed;
+    }
+    rx
 }
 
 /// Grabs `key` on the X display `display` (`$DISPLAY` when `None`) and calls `pressed` on a
@@ -188,5 +273,16 @@ mod tests {
         assert!("Ctrl+Hyper+B".parse::<Hotkey>().is_err());
         assert!("Ctrl+F25".parse::<Hotkey>().is_err());
         assert!("Ctrl+".parse::<Hotkey>().is_err());
+    }
+
+    #[test]
+    fn hotkeys_become_portal_triggers() {
+        let t = |s: &str| s.parse::<Hotkey>().unwrap().xdg_trigger();
+        assert_eq!(t("Ctrl+Alt+B"), "CTRL+ALT+b");
+        assert_eq!(t("super+shift+F12"), "SHIFT+LOGO+F12");
+        assert_eq!(t("Pause"), "Pause");
+        assert_eq!(t("Ctrl+page_down"), "CTRL+Page_Down");
+        assert_eq!(t("Alt+esc"), "ALT+Escape");
+        assert_eq!(t("Ctrl+7"), "CTRL+7");
     }
 }

@@ -16,7 +16,9 @@
 //! dependencies, so this module adds no crate to compile.
 
 pub mod pixels;
+pub mod request;
 pub mod screencast;
+pub mod shortcuts;
 pub mod stream;
 pub mod token;
 pub mod transform;

@@ -7,19 +7,20 @@
 
 use std::collections::HashMap;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use zbus::blocking::{proxy::Builder, Connection, Proxy};
-use zbus::proxy::CacheProperties;
+use zbus::blocking::{Connection, Proxy};
 use zbus::zvariant::{DeserializeDict, ObjectPath, OwnedObjectPath, Type, Value};
 
+pub use super::request::Answer;
+use super::request::{self, handle_token, PATH};
 use crate::error::{Error, ErrorKind, Result};
 
-const DESTINATION: &str = "org.freedesktop.portal.Desktop";
-const PATH: &str = "/org/freedesktop/portal/desktop";
+/// How this portal is named in errors.
+const NAME: &str = "the screen-cast portal";
 const INTERFACE: &str = "org.freedesktop.portal.ScreenCast";
 
 /// `types` bits (AvailableSourceTypes, SelectSources).
@@ -39,7 +40,7 @@ const METHOD_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DIALOG_TIMEOUT: Duration = Duration::from_secs(300);
 
 fn portal_error(what: &str, e: zbus::Error) -> Error {
-    Error::new(ErrorKind::Usage, format!("the screen-cast portal: {what}: {e}"))
+    request::error(NAME, what, e)
 }
 
 /// `types` bits as words, for messages and `scrim doctor`.
@@ -123,22 +124,6 @@ pub struct StartResults {
     pub restore_token: Option<String>,
 }
 
-/// How a request ended (the Response signal's code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Granted,
-    /// The user dismissed the dialog.
-    Cancelled,
-    /// The portal or its backend failed (for a start with a restore token: the token was refused).
-    Failed,
-}
-
-/// Handle tokens must be unique per connection; a counter and the process id suffice.
-fn handle_token() -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    format!("scrim_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
 impl Portal {
     pub fn connect() -> Result<Portal> {
         let conn = zbus::blocking::connection::Builder::session()
@@ -149,13 +134,7 @@ impl Portal {
                     format!("screen capture on Wayland goes through xdg-desktop-portal on the D-Bus session bus, which cannot be reached: {e}"),
                 )
             })?;
-        let proxy = Builder::<Proxy>::new(&conn)
-            .destination(DESTINATION)
-            .and_then(|b| b.path(PATH))
-            .and_then(|b| b.interface(INTERFACE))
-            .map(|b| b.cache_properties(CacheProperties::No))
-            .and_then(|b| b.build())
-            .map_err(|e| portal_error("cannot address it", e))?;
+        let proxy = request::proxy(&conn, PATH, INTERFACE).map_err(|e| portal_error("cannot address it", e))?;
         let version: u32 = proxy.get_property("version").map_err(|e| {
             Error::new(
                 ErrorKind::Usage,
@@ -184,59 +163,7 @@ compositors: xdg-desktop-portal-wlr)"
         R: DeserializeOwned + Type + Send + 'static,
         B: serde::Serialize + Type,
     {
-        let token = handle_token();
-        let sender = self
-            .conn
-            .unique_name()
-            .map(|n| n.trim_start_matches(':').replace('.', "_"))
-            .unwrap_or_default();
-        let path = format!("{PATH}/request/{sender}/{token}");
-        let request = Builder::<Proxy>::new(&self.conn)
-            .destination(DESTINATION)
-            .and_then(|b| b.path(path))
-            .and_then(|b| b.interface("org.freedesktop.portal.Request"))
-            .map(|b| b.cache_properties(CacheProperties::No))
-            .and_then(|b| b.build())
-            .map_err(|e| portal_error(method, e))?;
-        // subscribe before calling: the answer may come before the call returns
-        let mut responses = request
-            .receive_signal("Response")
-            .map_err(|e| portal_error(method, e))?;
-        self.proxy
-            .call_method(method, &make(&token))
-            .map_err(|e| portal_error(method, e))?;
-        // the signal iterator blocks without a deadline: wait for it on a thread
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let answer = responses.next().map(|m| m.body().deserialize::<(u32, R)>());
-            let _ = tx.send(answer);
-        });
-        let answer = match rx.recv_timeout(timeout) {
-            Ok(Some(Ok(a))) => a,
-            Ok(Some(Err(e))) => return Err(portal_error(&format!("{method} answered oddly"), e)),
-            Ok(None) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    format!("the screen-cast portal went away during {method}"),
-                ))
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                let _ = request.call_method("Close", &());
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    format!(
-                        "the screen-cast portal did not answer {method} within {} s",
-                        timeout.as_secs()
-                    ),
-                ));
-            }
-        };
-        let code = match answer.0 {
-            0 => Answer::Granted,
-            1 => Answer::Cancelled,
-            _ => Answer::Failed,
-        };
-        Ok((code, answer.1))
+        request::call(&self.conn, &self.proxy, NAME, method, timeout, make)
     }
 
     pub fn create_session(&self) -> Result<Session> {
@@ -325,12 +252,7 @@ impl Session {
     /// Set once the desktop closes the session (the user pressed "stop sharing"). Watched on
     /// a thread for as long as the connection lives.
     pub fn watch_closed(&self, portal: &Portal) -> Result<Arc<AtomicBool>> {
-        let proxy = Builder::<Proxy>::new(&portal.conn)
-            .destination(DESTINATION)
-            .and_then(|b| b.path(self.handle.clone()))
-            .and_then(|b| b.interface("org.freedesktop.portal.Session"))
-            .map(|b| b.cache_properties(CacheProperties::No))
-            .and_then(|b| b.build())
+        let proxy = request::proxy(&portal.conn, self.handle.clone(), "org.freedesktop.portal.Session")
             .map_err(|e| portal_error("Session", e))?;
         let mut closed = proxy.receive_signal("Closed").map_err(|e| portal_error("Session", e))?;
         let flag = self.closed.clone();
@@ -349,12 +271,7 @@ impl Session {
         if !std::mem::take(&mut self.open) || self.closed.load(Ordering::SeqCst) {
             return;
         }
-        let proxy = Builder::<Proxy>::new(&portal.conn)
-            .destination(DESTINATION)
-            .and_then(|b| b.path(self.handle.clone()))
-            .and_then(|b| b.interface("org.freedesktop.portal.Session"))
-            .map(|b| b.cache_properties(CacheProperties::No))
-            .and_then(|b| b.build());
+        let proxy = request::proxy(&portal.conn, self.handle.clone(), "org.freedesktop.portal.Session");
         if let Ok(p) = proxy {
             let _ = p.call_method("Close", &());
         }
