@@ -1,9 +1,20 @@
-//! International bank account numbers: country code, check digits, up to 30 alphanumerics,
-//! optionally grouped in fours; ISO 13616 mod-97 valid.
+//! International bank account numbers: a country code, check digits and the country's BBAN,
+//! validated against the SWIFT IBAN registry (the `iban_validate` crate: each country's length
+//! and BBAN format, and the ISO 13616 mod-97 check), printed in groups of four or electronic.
+//!
+//! OCR confuses 0/O, 1/I, 5/S, 8/B, 2/Z and 6/G, and one such slip breaks the checksum: a
+//! candidate that fails as read is tried with those characters swapped (at most 2^8 variants of
+//! one candidate), so "SA48 52VV FWOR ..." read for "FW0R" still validates. Text after the
+//! number ("... 0130 00 EUR") is cut off by trying shorter prefixes.
 
-use super::{iban_valid, Category, Findings, Line, Recognizer};
+use super::{Category, Findings, Line, Recognizer};
 
-re!(IBAN, r"[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}");
+re!(IBAN, r"[A-Z]{2}[0-9OISBZ]{2}(?:\s?[A-Z0-9]){11,32}");
+
+/// Look-alike pairs OCR swaps.
+const LOOKALIKES: &[(char, char)] = &[('0', 'O'), ('1', 'I'), ('5', 'S'), ('8', 'B'), ('2', 'Z'), ('6', 'G')];
+/// Most look-alike characters of one candidate tried both ways.
+const MAX_SWAPS: usize = 8;
 
 pub struct IbanRecognizer;
 
@@ -18,12 +29,66 @@ impl Recognizer for IbanRecognizer {
 
     fn recognize(&self, line: &Line<'_>, found: &mut Findings) {
         for m in IBAN.find_iter(line.text) {
-            if iban_valid(m.as_str()) {
-                let (s, e) = line.span(&m);
-                found.push(s, e, Category::Iban, "iban");
+            let (s, _) = line.span(&m);
+            // the candidate's characters without spaces, and each one's index in the line
+            let chars: Vec<(usize, char)> = m
+                .as_str()
+                .chars()
+                .enumerate()
+                .filter(|(_, c)| !c.is_whitespace())
+                .map(|(k, c)| (s + k, c))
+                .collect();
+            if let Some(n) = longest_iban(&chars) {
+                if !line.at(chars[n - 1].0 + 1).is_alphanumeric() || n == chars.len() {
+                    found.push(s, chars[n - 1].0 + 1, Category::Iban, "iban");
+                }
             }
         }
     }
+}
+
+/// The length of the longest prefix of `chars` that is an IBAN, as read or with look-alikes
+/// swapped.
+fn longest_iban(chars: &[(usize, char)]) -> Option<usize> {
+    (15..=chars.len().min(34)).rev().find(|&n| {
+        let s: String = chars[..n].iter().map(|&(_, c)| c).collect();
+        valid_read(&s)
+    })
+}
+
+/// Is `s` (electronic form) an IBAN as read, or after swapping some of its look-alikes?
+fn valid_read(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    // letters first: a BBAN is mostly digits, so a letter O is likelier a slip than a digit 0
+    let mut ambiguous: Vec<usize> = (2..chars.len())
+        .filter(|&k| LOOKALIKES.iter().any(|&(a, b)| chars[k] == a || chars[k] == b))
+        .collect();
+    ambiguous.sort_by_key(|&k| chars[k].is_ascii_digit());
+    ambiguous.truncate(MAX_SWAPS);
+    (0u32..1 << ambiguous.len()).any(|mask| {
+        let mut v = chars.clone();
+        for (bit, &k) in ambiguous.iter().enumerate() {
+            if mask & (1 << bit) != 0 {
+                v[k] = swap(v[k]);
+            }
+        }
+        v.iter().collect::<String>().parse::<iban::Iban>().is_ok()
+    })
+}
+
+fn swap(c: char) -> char {
+    LOOKALIKES
+        .iter()
+        .find_map(|&(a, b)| {
+            if c == a {
+                Some(b)
+            } else if c == b {
+                Some(a)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(c)
 }
 
 #[cfg(test)]
@@ -37,6 +102,13 @@ mod tests {
             ("IBAN GB82 WEST 1234 5698 7654 32", "GB82 WEST 1234 5698 7654 32"),
             ("DE89370400440532013000", "DE89370400440532013000"),
             ("Konto: DE89 3704 0044 0532 0130 00", "DE89 3704 0044 0532 0130 00"),
+            ("FI21 1234 5600 0007 85", "FI21 1234 5600 0007 85"),
+            ("SA03 8000 0000 6080 1016 7519", "SA03 8000 0000 6080 1016 7519"),
+            ("CH93 0076 2011 6238 5295 7", "CH93 0076 2011 6238 5295 7"),
+            ("NO93 8601 1117 947", "NO93 8601 1117 947"),
+            ("Pay to DE89 3704 0044 0532 0130 00 EUR", "DE89 3704 0044 0532 0130 00"),
+            // OCR read the zeros of a German IBAN as letters O
+            ("DE89 37O4 OO44 O532 O13O OO", "DE89 37O4 OO44 O532 O13O OO"),
         ] {
             assert_covers(text, Category::Iban, want);
         }
@@ -44,8 +116,20 @@ mod tests {
             "GB82 WEST 1234 5698 7654 33",
             "AB12 CDEF GHIJ KLMN",
             "ISO 9001 2015 CERTIFIED",
+            "DE89 3704 0044 0532 0130 01",
+            "XX89370400440532013000",
+            "SKU AB12 3456 7890 1234",
         ] {
             assert_not_covered(text, Category::Iban);
         }
+    }
+
+    #[test]
+    fn the_eur_after_a_number_is_not_part_of_it() {
+        let line = Line::new("DE89 3704 0044 0532 0130 00 EUR");
+        let mut f = Findings::default();
+        IbanRecognizer.recognize(&line, &mut f);
+        let got: Vec<String> = f.iter().map(|f| line.chars[f.start..f.end].iter().collect()).collect();
+        assert_eq!(got, vec!["DE89 3704 0044 0532 0130 00"]);
     }
 }

@@ -395,6 +395,20 @@ fn label_then_name(text: &str) -> Option<Finding> {
     None
 }
 
+/// The last words of `text` that read as a person ("Tracker Huy Nguyen" -> "Huy Nguyen"), the
+/// fewest that do.
+fn trailing_name(text: &str) -> Option<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    let end = chars.iter().rposition(|c| !c.is_whitespace())? + 1;
+    let starts: Vec<usize> = (0..end)
+        .filter(|&k| !chars[k].is_whitespace() && (k == 0 || chars[k - 1].is_whitespace()))
+        .collect();
+    starts.iter().rev().skip(1).find_map(|&s| {
+        let rest: String = chars[s..end].iter().collect();
+        person(&rest).then(|| finding(s, end, "account-name"))
+    })
+}
+
 /// Words beside the signed-in user's name in an application's bar.
 const ACCOUNT_WORDS: &[&str] = &[
     "sign out",
@@ -484,12 +498,15 @@ pub fn names(
             j != i && same_row(o.rect, l.rect) && has(&findings[j], CONTACT) && table::table_row(lines, columns, i, j)
         });
         let card = signature(lines, findings, i);
+        if !record && !card && account_name(lines, i) {
+            // OCR may read the bar's title with the name: only the name's words
+            out.extend(trailing_name(&l.text).map(|f| (i, f)));
+            continue;
+        }
         let rule = if record {
             Some("record-name")
         } else if card {
             Some("signature-name")
-        } else if account_name(lines, i) {
-            Some("account-name")
         } else if scope == NameScope::Everywhere {
             Some("person-name")
         } else {
@@ -663,6 +680,10 @@ mod tests {
             run(&page("Arjun Krishnan", 1750), NameScope::Records),
             vec!["Arjun Krishnan"]
         );
+        // the bar's title read with the name: the title stays readable
+        assert_eq!(trailing_name("Tracker Huy Nguyen").map(|f| f.start), Some(8));
+        assert_eq!(trailing_name("Daan de Boer").map(|f| f.start), Some(0));
+        assert!(trailing_name("Release Notes").is_none());
         // not at the right end of the bar, or not a person: readable
         assert!(run(&page("Arjun Krishnan", 600), NameScope::Records).is_empty());
         assert!(run(&page("Release Notes", 1750), NameScope::Records).is_empty());
