@@ -53,7 +53,8 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     control: Option<PathBuf>,
     /// The global hotkey that blanks the output (pressed again: resume), e.g. Ctrl+Alt+B, or
-    /// none [default: the policy's [controls] hotkey, else Ctrl+Alt+B]. X11 only
+    /// none [default: the policy's [controls] hotkey, else Ctrl+Alt+B]. X11: grabbed by scrim;
+    /// Wayland: proposed to the desktop's GlobalShortcuts portal, which may ask you
     #[arg(long, value_name = "KEY")]
     hotkey: Option<String>,
     /// With --sink window: draw the output state into scrim's window, a corner badge and a

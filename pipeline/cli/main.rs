@@ -65,7 +65,8 @@ On camera footage (--faces, --background, --whiteboards) it anonymises faces, bl
 background and covers whiteboards.\n\n\
 Nothing leaves this machine: scrim makes no network connections, and its reports name categories and \
 boxes, never the text it redacted.\n\n\
-First run `models/fetch.sh` (from the source tree) to install ONNX Runtime and the models."
+Models: `make install` puts ONNX Runtime and the models beside scrim (from the source tree, \
+`models/fetch.sh` fetches them); `scrim doctor` says what it finds and what is missing."
 )]
 struct Cli {
     /// Directory holding ONNX Runtime and the models [default: $SCRIM_MODEL_DIR, else PREFIX/share/scrim/models beside an installed scrim, else ~/.cache/scrim/models]
@@ -94,7 +95,8 @@ scrim redact demo.mp4 -o demo.redacted.mp4 --report demo.html --report demo.json
 scrim redact webcam.mp4 -o webcam.safe.mp4 --faces mosaic --background blur --whiteboards"
     )]
     Redact(redact::Args),
-    /// Show what is installed: ONNX Runtime, the models and their versions.
+    /// Show what is installed and what is missing (ONNX Runtime, the models, GPU, ffmpeg,
+    /// PipeWire, the screen-capture path, the hotkey), with the command for each missing piece.
     Doctor {
         /// Print as JSON
         #[arg(long)]
