@@ -11,44 +11,67 @@ pub fn close(a: [u8; 4], b: [u8; 4]) -> bool {
     (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= TOLERANCE)
 }
 
-/// Most common colour in a rectangle (text is a minority of a line box's pixels).
+/// Most common colour in a rectangle (text is a minority of a line box's pixels): the most
+/// common exact colour of the most common light quantisation bucket, so anti-aliasing noise
+/// does not split the vote and two flat colours a few levels apart (a chip on a field) are
+/// still told apart.
 pub fn dominant_colour(frame: &Frame, r: Rect) -> [u8; 4] {
     let r = r.intersect(frame.bounds());
-    let mut counts = std::collections::HashMap::<[u8; 3], u32>::new();
+    let mut exact = std::collections::HashMap::<[u8; 3], u32>::new();
     for y in r.y..r.bottom() {
         for x in (r.x..r.right()).step_by(2) {
             let p = frame.pixel(x, y);
-            // quantise lightly so anti-aliasing noise does not split the vote
-            *counts.entry([p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8]).or_default() += 1;
+            *exact.entry([p[0], p[1], p[2]]).or_default() += 1;
         }
     }
-    let best = counts
+    let bucket = |c: &[u8; 3]| [c[0] & 0xF8, c[1] & 0xF8, c[2] & 0xF8];
+    let mut buckets = std::collections::HashMap::<[u8; 3], u32>::new();
+    for (c, n) in &exact {
+        *buckets.entry(bucket(c)).or_default() += n;
+    }
+    let Some(best) = buckets.into_iter().max_by_key(|&(b, n)| (n, b)).map(|(b, _)| b) else {
+        return [0, 0, 0, 255];
+    };
+    let c = exact
         .into_iter()
-        .max_by_key(|&(_, n)| n)
+        .filter(|(c, _)| bucket(c) == best)
+        .max_by_key(|&(c, n)| (n, c))
         .map(|(c, _)| c)
-        .unwrap_or([0; 3]);
-    // the exact colour of a pixel in that bucket
-    for y in r.y..r.bottom() {
-        for x in r.x..r.right() {
-            let p = frame.pixel(x, y);
-            if [p[0] & 0xF8, p[1] & 0xF8, p[2] & 0xF8] == best {
-                return p;
-            }
-        }
-    }
-    [best[0], best[1], best[2], 255]
+        .unwrap_or(best);
+    [c[0], c[1], c[2], 255]
 }
 
-/// Walks out from a text box to the edges of the input field around it. `None` when the text
-/// does not sit in a field: the colour runs on vertically (a terminal, a page) or spans the
-/// whole width (a header bar) — an address bar is a bounded box inside a toolbar.
-pub fn field_around(frame: &Frame, text: Rect) -> Option<Rect> {
+/// Walks out from a text box to the edges of the input field around it, and returns the field
+/// with its colour. `None` when the text does not sit in a field: the colour runs on vertically
+/// (a terminal, a page) or spans the whole width (a header bar) — an address bar is a bounded
+/// box inside a toolbar.
+///
+/// The field's colour is the most common one in the right half of the text box (else in all
+/// of it): a "Not secure" chip at the start of the line has a colour of its own and can fill
+/// the larger part of a short URL's box.
+pub fn field_around(frame: &Frame, text: Rect) -> Option<(Rect, [u8; 4])> {
+    let whole = dominant_colour(frame, text);
+    let half = Rect::new(text.x + text.w / 2, text.y, text.w - text.w / 2, text.h);
+    let right = dominant_colour(frame, half);
+    std::iter::once(right)
+        .chain((!close(right, whole)).then_some(whole))
+        .find_map(|bg| field_of_colour(frame, text, bg).map(|r| (r, bg)))
+}
+
+fn field_of_colour(frame: &Frame, text: Rect, bg: [u8; 4]) -> Option<Rect> {
     let bounds = frame.bounds();
-    let bg = dominant_colour(frame, text);
     let h = text.h.max(1);
-    // Rows that cross the field but (mostly) not the glyphs: the text box's top and bottom edge.
-    let probe_rows = [text.y, text.bottom().saturating_sub(1)];
-    let column_is_field = |x: u32| probe_rows.iter().all(|&y| close(frame.pixel(x, y), bg));
+    // Rows that cross the field but (mostly) not the glyphs: the text box's top and bottom
+    // edge, and a little outside them — a chip inside the field (Chromium's white "Not
+    // secure" pill) hides the field's colour on the box's rows but not above and below it.
+    let d = (h / 8).max(2);
+    let probe_rows = [
+        text.y,
+        text.bottom().saturating_sub(1),
+        text.y.saturating_sub(d),
+        (text.bottom() + d - 1).min(frame.height() - 1),
+    ];
+    let column_is_field = |x: u32| probe_rows.iter().any(|&y| close(frame.pixel(x, y), bg));
     // Icons inside the field (lock, star) interrupt the colour for up to ~1.5 line heights.
     let max_gap = (h * 2).max(24);
     let walk = |start: i64, step: i64, limit: i64| -> u32 {

@@ -51,6 +51,11 @@ impl BarMemory {
         self.remembered.retain(|r| r.anchored(frame, tol));
         for s in &seen {
             let Some(idle) = s.idle else { continue };
+            // a smaller field inside a remembered one is a part of it, not a new bar: on focus
+            // the URL is selected, and its highlight reads as a bounded field of its own colour
+            if self.remembered.iter().any(|r| part_of(s.field, r.field)) {
+                continue;
+            }
             let anchor = anchor_strips(s.field, s.text_h, frame)
                 .into_iter()
                 .map(|r| (r, pixels(frame, r)))
@@ -68,7 +73,7 @@ impl BarMemory {
         }
         let mut out = super::parts(&seen);
         for r in &self.remembered {
-            if seen.iter().any(|s| s.field.overlaps(r.field) && s.idle.is_some()) {
+            if seen.iter().any(|s| s.idle.is_some() && mostly_inside(r.field, s.field)) {
                 continue; // found again as it is: already in `out`
             }
             out.push((r.field, BarPart::Remembered));
@@ -83,19 +88,30 @@ impl BarMemory {
 }
 
 impl Remembered {
+    /// The toolbar is still in place when the strip on either side of the field is: focusing
+    /// the field can change one side (Chromium drops the "Not secure" chip and widens the
+    /// field; a popup panel grows past the field's ends), while a window that moved or covers
+    /// the browser changes both.
     fn anchored(&self, frame: &Frame, tol: u8) -> bool {
         if !frame.bounds().contains(self.field) {
             return false;
         }
-        let (mut same, mut all) = (0usize, 0usize);
-        for (strip, then) in &self.anchor {
+        let matches = |(strip, then): &(Rect, Vec<u8>)| {
             let now = pixels(frame, *strip);
-            for (p, q) in now.chunks_exact(4).zip(then.chunks_exact(4)) {
-                all += 1;
-                same += usize::from((0..3).all(|i| p[i].abs_diff(q[i]) <= tol));
-            }
+            let same = now
+                .chunks_exact(4)
+                .zip(then.chunks_exact(4))
+                .filter(|(p, q)| (0..3).all(|i| p[i].abs_diff(q[i]) <= tol))
+                .count();
+            !then.is_empty() && same as f32 >= ANCHOR_MATCH * (then.len() / 4) as f32
+        };
+        // a strip of plain toolbar colour would match any plain screen: alone it proves nothing
+        let telling: Vec<&(Rect, Vec<u8>)> = self.anchor.iter().filter(|(_, px)| has_detail(px)).collect();
+        if telling.is_empty() {
+            self.anchor.iter().all(matches)
+        } else {
+            telling.into_iter().any(matches)
         }
-        all > 0 && same as f32 >= ANCHOR_MATCH * all as f32
     }
 
     /// The popup under the field, when the field is focused (no longer its idle colour) and
@@ -139,6 +155,28 @@ fn anchor_strips(field: Rect, text_h: u32, frame: &Frame) -> Vec<Rect> {
         .map(|r| r.intersect(frame.bounds()))
         .filter(|r| !r.is_empty())
         .collect()
+}
+
+/// At least 90 % of `a` lies inside `b`.
+fn mostly_inside(a: Rect, b: Rect) -> bool {
+    a.intersect(b).area() * 10 >= a.area() * 9
+}
+
+/// `part` lies in `whole` and is clearly smaller than it.
+fn part_of(part: Rect, whole: Rect) -> bool {
+    mostly_inside(part, whole) && part.area() * 10 < whole.area() * 9
+}
+
+/// Whether a strip shows something (a button's icon, an edge) rather than one plain colour.
+fn has_detail(px: &[u8]) -> bool {
+    let Some(first) = px.chunks_exact(4).next() else {
+        return false;
+    };
+    let differing = px
+        .chunks_exact(4)
+        .filter(|p| (0..3).any(|i| p[i].abs_diff(first[i]) > 40))
+        .count();
+    differing * 50 >= px.len() / 4 // 2 % of its pixels
 }
 
 fn pixels(frame: &Frame, r: Rect) -> Vec<u8> {
@@ -234,6 +272,42 @@ mod tests {
         assert!(mem.parts(&term, &[]).is_empty());
         // and it does not come back with the browser until a URL is seen again
         assert!(mem.parts(&toolbar([237, 242, 250, 255]), &[]).is_empty());
+    }
+
+    #[test]
+    fn focusing_may_change_one_side_of_the_toolbar() {
+        let mut mem = BarMemory::new(0);
+        let mut idle = toolbar([237, 242, 250, 255]);
+        // a "Not secure" chip left of the URL: part of the strip beside the field found
+        fill(&mut idle, Rect::new(60, 50, 56, 24), [255, 255, 255, 255]);
+        glyphs(&mut idle, Rect::new(62, 52, 50, 20));
+        glyphs(&mut idle, Rect::new(180, 52, 300, 22));
+        let found = mem.parts(&idle, &[line(180, 52, 300, 22, "payroll.intra.example/app")]);
+        assert_eq!(found.len(), 1);
+        // focused: the chip is gone and the field widened over it; the right side is as it was
+        let mut typing = toolbar([255; 4]);
+        fill(&mut typing, Rect::new(20, 46, 100, 34), [255; 4]);
+        glyphs(&mut typing, Rect::new(70, 52, 40, 22));
+        let parts = mem.parts(&typing, &[line(70, 52, 40, 22, "pay")]);
+        assert!(parts.iter().any(|p| p.1 == BarPart::Remembered), "{parts:?}");
+    }
+
+    #[test]
+    fn a_selected_url_does_not_shrink_the_field() {
+        let mut mem = BarMemory::new(0);
+        let mut idle = toolbar([237, 242, 250, 255]);
+        glyphs(&mut idle, Rect::new(180, 52, 300, 22));
+        let url = line(180, 52, 300, 22, "payroll.intra.example/app");
+        let field = mem.parts(&idle, std::slice::from_ref(&url))[0].0;
+        // focused with the URL selected: a blue highlight box around the text, the field white
+        let mut focused = toolbar([255; 4]);
+        fill(&mut focused, Rect::new(176, 50, 310, 27), [45, 110, 220, 255]);
+        glyphs(&mut focused, Rect::new(180, 52, 300, 22));
+        let parts = mem.parts(&focused, &[url]);
+        assert!(
+            parts.iter().any(|p| p.0.contains(field)),
+            "the whole field stays covered: {parts:?}"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use memory::BarMemory;
 use crate::classify::hosts;
 use crate::frame::{Frame, Rect};
 use crate::ocr::TextLine;
-use field::{dominant_colour, field_around, panel_right_edge};
+use field::{field_around, panel_right_edge};
 
 /// Does a text line read like the content of an address bar? One of its words is a URL with a
 /// scheme, "host/path", "host:port", an IP address, or a bare host name.
@@ -176,12 +176,12 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
         if bars.iter().any(|b| b.field.overlaps(r)) {
             continue;
         }
-        if let Some(field) = field_around(frame, r) {
+        if let Some((field, colour)) = field_around(frame, r) {
             bars.push(Seen {
                 field,
                 popup: None,
                 text_h: r.h,
-                idle: Some(dominant_colour(frame, r)),
+                idle: Some(colour),
             });
         } else if is_typed_host(&line.text) && typed_host_words(&line.text) {
             // the omnibox while typing, popup not read: a host being typed near the top is
@@ -258,6 +258,57 @@ mod tests {
         assert_eq!(part, BarPart::Field);
         assert!(b.x <= 100 && b.right() >= 700, "{b:?}");
         assert!(b.y <= 40 && b.bottom() >= 76, "{b:?}");
+    }
+
+    fn fill(f: &mut Frame, r: Rect, c: [u8; 4]) {
+        let w = f.width();
+        for y in r.y..r.bottom() {
+            for x in r.x..r.right() {
+                let i = ((y * w + x) * 4) as usize;
+                f.data_mut()[i..i + 4].copy_from_slice(&c);
+            }
+        }
+    }
+
+    fn strokes(f: &mut Frame, r: Rect, c: [u8; 4]) {
+        for x in (r.x..r.right()).step_by(7) {
+            fill(f, Rect::new(x, r.y + 4, 2, r.h - 8), c);
+        }
+    }
+
+    #[test]
+    fn a_chip_that_fills_most_of_the_text_box_does_not_hide_the_field() {
+        // Firefox: a white toolbar, the field #f2f2f2, and a "Not Secure" chip of a third
+        // colour taking most of the OCR line "Not Secure http://start.corp.example"
+        let mut f = Frame::filled(1280, 300, [255; 4]).unwrap();
+        fill(&mut f, Rect::new(224, 70, 832, 32), [242, 242, 242, 255]);
+        fill(&mut f, Rect::new(226, 72, 170, 28), [247, 247, 247, 255]);
+        strokes(&mut f, Rect::new(240, 72, 140, 28), [60, 60, 60, 255]);
+        strokes(&mut f, Rect::new(400, 72, 110, 28), [60, 60, 60, 255]);
+        let bars = find_address_bars(
+            &f,
+            &[line(
+                Rect::new(226, 72, 285, 28),
+                "Not Secure http://start.corp.example",
+            )],
+        );
+        assert_eq!(bars.len(), 1, "{bars:?}");
+        let b = bars[0].0;
+        assert!(b.x <= 224 && b.right() >= 1056, "{b:?}");
+    }
+
+    #[test]
+    fn the_field_runs_on_past_a_chip_inside_it() {
+        // Chromium: the grey field, a white "Not secure" pill inside it, the URL right of it
+        let mut f = Frame::filled(1280, 300, [255; 4]).unwrap();
+        fill(&mut f, Rect::new(128, 46, 1060, 34), [237, 237, 237, 255]);
+        fill(&mut f, Rect::new(140, 51, 78, 24), [255; 4]);
+        strokes(&mut f, Rect::new(150, 51, 60, 24), [60, 60, 60, 255]);
+        strokes(&mut f, Rect::new(229, 51, 136, 25), [30, 30, 30, 255]);
+        let bars = find_address_bars(&f, &[line(Rect::new(229, 51, 136, 25), "start.corp.example")]);
+        assert_eq!(bars.len(), 1, "{bars:?}");
+        let b = bars[0].0;
+        assert!(b.x <= 128 && b.right() >= 1187, "{b:?}");
     }
 
     #[test]

@@ -39,6 +39,32 @@ fn starts_like(row: &str, typed: &str) -> bool {
     prev.iter().min().is_some_and(|&d| d <= budget)
 }
 
+/// Where a line's text starts: after a row's icon that OCR read as a letter of the line
+/// ("Q payroll.intr": the search icon, then the suggestion).
+fn text_start(l: &TextLine) -> u32 {
+    let t = l.text.trim_start();
+    let mut chars = t.char_indices();
+    let (Some(_), Some((_, ' '))) = (chars.next(), chars.next()) else {
+        return l.rect.x;
+    };
+    let lead = l.text.chars().count() - t.chars().count();
+    let Some(start) = l
+        .text
+        .chars()
+        .skip(lead + 1)
+        .position(|c| c != ' ')
+        .map(|p| p + lead + 1)
+    else {
+        return l.rect.x;
+    };
+    let n = l.text.chars().count();
+    if l.chars.len() == n {
+        l.span_rect(start, n).x
+    } else {
+        l.rect.x + (l.rect.w as u64 * start as u64 / n.max(1) as u64) as u32
+    }
+}
+
 fn same_row(a: Rect, b: Rect) -> bool {
     let top = a.y.max(b.y);
     let bottom = a.bottom().min(b.bottom());
@@ -62,8 +88,11 @@ pub fn rows_below(lines: &[TextLine], field_bottom: u32, text_x: u32, h: u32, x_
     // text that starts left of that edge (wider than a row's icon) is the page.
     let mut column: Vec<Rect> = Vec::new();
     let mut bottom = field_bottom;
-    for l in &below {
-        let r = l.rect;
+    for (k, l) in below.iter().enumerate() {
+        let r = Rect {
+            x: text_start(l),
+            ..l.rect
+        };
         let gap = if column.is_empty() { h * 5 / 2 } else { h * 2 };
         if r.y > bottom + gap {
             break; // what follows is the page
@@ -75,7 +104,17 @@ pub fn rows_below(lines: &[TextLine], field_bottom: u32, text_x: u32, h: u32, x_
         match column.first() {
             None if r.x.abs_diff(text_x) <= h * 5 / 2 => {}
             Some(first) if r.x.abs_diff(first.x) <= h * 3 / 4 => {}
-            Some(first) if r.x + h / 2 < first.x && r.w > 2 * h && r.y >= bottom => break,
+            // ... unless rows of the column go on right under it: then it is a section
+            // header of the popup ("Google suggestions", "Firefox Suggest")
+            Some(first) if r.x + h / 2 < first.x && r.w > 2 * h && r.y >= bottom => {
+                let rows_go_on = below[k + 1..]
+                    .iter()
+                    .take_while(|n| n.rect.y <= r.bottom() + h * 2)
+                    .any(|n| text_start(n).abs_diff(first.x) <= h * 3 / 4 && n.text.trim().chars().count() >= 3);
+                if !rows_go_on {
+                    break;
+                }
+            }
             _ => continue,
         }
         column.push(r);
@@ -206,6 +245,23 @@ mod tests {
         assert_eq!(typing_signature(&lines, 216), vec![0]);
         let rows = rows_below(&lines, 104, 281, 30, (230, 1690)).unwrap();
         assert!(rows.x <= 271 && rows.right() >= 487, "{rows:?}");
+    }
+
+    #[test]
+    fn a_section_header_inside_the_popup_does_not_end_it() {
+        // Firefox: the search row, the "Google suggestions" header left of the rows' text,
+        // then a suggestion row repeating the typed host
+        let lines = vec![
+            line(270, 73, 150, 24, "vault.ops.acme."),
+            line(269, 117, 150, 22, "vault.ops.acme."),
+            line(430, 119, 140, 20, "— Search with Google"),
+            line(231, 157, 105, 14, "Google suggestions"),
+            // the row's search icon read as a letter of it
+            line(236, 178, 137, 20, "Q vault.ops.acme."),
+            line(41, 160, 240, 48, "Team wiki"),
+        ];
+        let rows = rows_below(&lines, 104, 270, 24, (220, 1060)).unwrap();
+        assert!(rows.bottom() >= 198, "{rows:?}");
     }
 
     #[test]

@@ -30,6 +30,15 @@ impl HostnameRecognizer {
                 continue;
             }
             let host = m.as_str().trim_end_matches('.');
+            // cut short by an ellipsis ("Waiting for vault.ops.acme.inte…"; OCR reads the
+            // ellipsis as dots): what is shown of a host is still the host
+            let rest = &text[m.start() + host.len()..];
+            if rest.starts_with("..") || rest.starts_with('…') {
+                if hosts::looks_like_elided_host(host) && self.hosts.internal_elided(host) {
+                    out.push((s, s + host.chars().count(), Category::Hostname, "internal-host-elided"));
+                }
+                continue;
+            }
             let in_url = after == '/' || after == ':' || text[..m.start()].ends_with("://");
             if !hosts::looks_like_host(host, in_url) || !self.hosts.internal(host) {
                 continue;
@@ -126,6 +135,17 @@ mod tests {
             ),
             // a trailing dot ends the sentence, not the name
             ("Failover to cache-02.lan.", Category::Hostname, "cache-02.lan"),
+            // cut short in a status bubble, the ellipsis read as dots
+            (
+                "Waiting for vault.ops.acme.interna..",
+                Category::Hostname,
+                "vault.ops.acme.interna",
+            ),
+            (
+                "Connecting to db-prod-14.corp.exa…",
+                Category::Hostname,
+                "db-prod-14.corp.exa",
+            ),
         ] {
             assert_covers(text, cat, want);
         }
@@ -138,6 +158,9 @@ mod tests {
             "os.environ.get",
             "Cloning into deploy... done.",
             "olga.whitfield@corp.example",
+            "Waiting for docs.github.c…",
+            "Saving report.pdf...",
+            "Loading... e.g... done",
         ] {
             assert_not_covered(text, Category::Hostname);
         }

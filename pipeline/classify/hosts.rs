@@ -156,6 +156,47 @@ pub fn looks_like_host(name: &str, in_url: bool) -> bool {
     true
 }
 
+/// Whether the visible part of a host name cut short by an ellipsis ("Waiting for
+/// vault.ops.acme.inte…", a status bubble or a narrow column) reads as a host: dotted labels,
+/// the last one partial, so its top-level domain cannot be checked. Still not a file name
+/// ("Saving report.pdf…"), a version or an abbreviation.
+pub fn looks_like_elided_host(visible: &str) -> bool {
+    let name = visible.to_ascii_lowercase();
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty() || l.len() > 63) {
+        return false;
+    }
+    if labels
+        .iter()
+        .any(|l| l.starts_with('-') || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    {
+        return false;
+    }
+    let last = labels[labels.len() - 1];
+    let letters = labels
+        .iter()
+        .filter(|l| l.bytes().filter(u8::is_ascii_alphabetic).count() >= 2)
+        .count();
+    letters >= 2 && !(labels.len() == 2 && FILE_EXTENSIONS.contains(&last))
+}
+
+/// [`is_internal_host`] for the visible part of an elided name: public only if it can be the
+/// start of a name under a public domain ("docs.github.c…" of github.com), since its end
+/// is not shown.
+pub fn is_internal_elided_host(visible: &str, internal_domains: &[String], public_domains: &[String]) -> bool {
+    let name = visible.to_ascii_lowercase();
+    let mut tails = vec![name.as_str()];
+    tails.extend(name.match_indices('.').map(|(i, _)| &name[i + 1..]));
+    let could_be = |d: &String| {
+        let d = d.trim_start_matches('.').to_ascii_lowercase();
+        tails.iter().any(|t| t.contains('.') && d.starts_with(t))
+    };
+    if internal_domains.iter().any(could_be) {
+        return true;
+    }
+    !public_domains.iter().any(could_be)
+}
+
 /// Internal unless under a public domain; names under a configured internal domain are always
 /// internal, even if an allowlist entry would also match.
 pub fn is_internal_host(name: &str, internal_domains: &[String], public_domains: &[String]) -> bool {
@@ -204,6 +245,26 @@ mod tests {
             assert!(!looks_like_host(not, false), "{not}");
         }
         assert!(looks_like_host("settings.py", true));
+    }
+
+    #[test]
+    fn elided_hosts() {
+        for h in [
+            "vault.ops.acme.interna",
+            "payroll.intra.ex",
+            "db-prod-14.corp",
+            "grafana.acme",
+        ] {
+            assert!(looks_like_elided_host(h), "{h}");
+        }
+        for not in ["report.pdf", "e.g", "1.2.3", "v1.2", "settings.py", "a.b.c"] {
+            assert!(!looks_like_elided_host(not), "{not}");
+        }
+        let public: Vec<String> = DEFAULT_PUBLIC_DOMAINS.iter().map(|s| s.to_string()).collect();
+        assert!(is_internal_elided_host("vault.ops.acme.interna", &[], &public));
+        assert!(!is_internal_elided_host("docs.github.c", &[], &public));
+        assert!(!is_internal_elided_host("en.wikipedia.or", &[], &public));
+        assert!(is_internal_elided_host("wiki.acme.c", &["acme.com".into()], &public));
     }
 
     #[test]

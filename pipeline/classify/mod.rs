@@ -178,6 +178,10 @@ impl HostPolicy {
     fn internal(&self, host: &str) -> bool {
         hosts::is_internal_host(host, &self.internal_domains, &self.public_domains)
     }
+
+    fn internal_elided(&self, visible: &str) -> bool {
+        hosts::is_internal_elided_host(visible, &self.internal_domains, &self.public_domains)
+    }
 }
 
 /// Categories whose presence on a line marks it as a record, so a name-shaped field beside them
