@@ -277,13 +277,12 @@ fn typing_session(which: Browser) {
 }
 
 #[test]
-#[ignore = "known intermittent leak: a typed host was readable in a frame of Chromium's omnibox in 1 of 3 runs; see the README's Limits"]
 fn typing_hosts_into_chromiums_omnibox_shows_none_of_them() {
     typing_session(Browser::Chromium);
 }
 
 #[test]
-#[ignore = "known leak: a partly typed host (its first ten characters) is readable in one frame of Firefox's URL bar; see the README's Limits"]
+#[ignore = "passes since the URL bar keeps its field through focus and popup sections, but on one run only so far; run it with --ignored"]
 fn typing_hosts_into_firefoxs_url_bar_shows_none_of_them() {
     typing_session(Browser::Firefox);
 }
