@@ -20,7 +20,8 @@ pub enum ErrorKind {
     Usage,
     /// The user stopped the job (Ctrl-C) before it finished.
     Interrupted,
-    /// The consumer of a live output went away (a closed pipe or window).
+    /// The consumer of a live output went away (a closed pipe or window), or a live source for
+    /// good (its X server).
     Closed,
 }
 

@@ -55,6 +55,7 @@ pub fn run(
         encode: EncodeOptions {
             crf: args.crf,
             preset: args.preset.clone(),
+            live: false,
         },
         exhaustive: args.exhaustive,
         stop: &stop,

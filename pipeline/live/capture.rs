@@ -159,6 +159,9 @@ impl Source for XcapSource {
         let frame = match self.grab() {
             Ok(f) => f,
             Err(e) => {
+                if let Some(gone) = super::session::x_server_gone() {
+                    return Err(Error::new(ErrorKind::Closed, gone));
+                }
                 // a closed window may come back (an app restarted): look for it again, and
                 // meanwhile report the loss, so the pipeline shows its placeholder
                 if let Target::Window(name) = &self.target {

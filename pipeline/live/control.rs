@@ -99,6 +99,8 @@ pub struct StatusReply {
     pub clean: u64,
     pub covered: u64,
     pub analysis_errors: u64,
+    /// Released frames the sink's consumer did not take (not reading, stalled).
+    pub dropped: u64,
     pub analyser_failed: bool,
     pub source_lost: bool,
 }
@@ -165,6 +167,7 @@ impl Controls {
             clean: st.clean,
             covered: st.covered,
             analysis_errors: st.analysis_errors,
+            dropped: st.dropped,
             analyser_failed: st.failed.is_some(),
             source_lost: st.source_lost.is_some(),
         }

@@ -5,6 +5,7 @@
 pub mod capture;
 pub mod control;
 pub mod hotkey;
+pub mod outlet;
 pub mod portal;
 pub mod session;
 pub mod sink;
@@ -40,6 +41,8 @@ pub struct LiveStatus {
     pub clean: u64,
     pub covered: u64,
     pub analysis_errors: u64,
+    /// Released frames the sink's consumer was too busy to take (not reading, stalled).
+    pub dropped: u64,
     pub failed: Option<String>,
     pub source_lost: Option<String>,
     /// What the presenter controls give the sink.
@@ -57,6 +60,9 @@ impl LiveStatus {
             "{:5.1} fps  latency p50 {:4.0} ms p95 {:4.0} ms  {} regions  {} clean / {} covered",
             self.fps, self.latency_p50_ms, self.latency_p95_ms, self.regions, self.clean, self.covered
         );
+        if self.dropped > 0 {
+            s += &format!("  {} dropped (output not read)", self.dropped);
+        }
         if self.analysis_errors > 0 {
             s += &format!("  {} analysis errors", self.analysis_errors);
         }
@@ -82,7 +88,10 @@ pub struct FrameStat {
     pub held: bool,
     pub covered_boxes: usize,
     pub regions: usize,
+    /// Time handing it to the sink: a recording waits for its encoder, a live output never.
     pub sink_ms: f64,
+    /// The sink's consumer was still busy with earlier frames, so this one was not sent.
+    pub dropped: bool,
     /// What the sink was given for it: this frame (live), the frozen one, or a blank one.
     pub output: Output,
 }
@@ -210,7 +219,7 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub fn run(
     mut source: Box<dyn Source>,
     gate: &mut dyn FrameGate,
-    mut sink: Box<dyn Sink>,
+    sink: Box<dyn Sink>,
     cfg: &LiveConfig,
     stop: &AtomicBool,
     mut stats: Option<&mut dyn Write>,
@@ -231,6 +240,7 @@ pub fn run(
         blank: None,
         badged: None,
     };
+    let mut outlet = outlet::Outlet::start(sink)?;
     let result = (|| -> Result<()> {
         loop {
             let now = Instant::now();
@@ -250,6 +260,8 @@ pub fn run(
                         captured += 1;
                     }
                     Ok(None) => source_done = true,
+                    // gone for good (the X server lost): end, finishing the sink, with the error
+                    Err(e) if e.kind() == ErrorKind::Closed => return Err(e),
                     Err(e) => {
                         // never the last good frame: a placeholder, and keep trying; the same
                         // picture while the loss lasts, which the gate and the sinks repeat
@@ -271,7 +283,7 @@ pub fn run(
                 let output = cfg.controls.as_ref().map_or(Output::Live, |c| c.output());
                 st.output = output;
                 let frame = shown.pick(&r.frame, output, cfg.badge);
-                match emit(&r, &frame, output, &mut *sink, start, &mut stats, &mut latencies) {
+                match emit(&r, &frame, output, &mut outlet, start, &mut stats, &mut latencies) {
                     // told to stop, and the reader went too (a terminal's Ctrl-C reaches every
                     // program of a pipeline): the end the user asked for, not a failure
                     Err(e) if e.kind() == ErrorKind::Closed && stop.load(Ordering::Relaxed) => return Ok(()),
@@ -291,6 +303,7 @@ pub fn run(
                 st.clean = g.released_clean;
                 st.covered = g.released_covered;
                 st.analysis_errors = g.analysis_errors;
+                st.dropped = outlet.dropped();
                 st.failed = g.failed.clone();
                 if let Some(c) = &cfg.controls {
                     st.output = c.output();
@@ -308,7 +321,12 @@ pub fn run(
             std::thread::sleep(wait.max(Duration::from_micros(300)));
         }
     })();
-    let finished = sink.finish();
+    st.dropped = outlet.dropped();
+    let finished = match outlet.finish() {
+        // stopping, and the reader went away or stopped reading: what was asked for
+        Err(e) if e.kind() == ErrorKind::Closed && stop.load(Ordering::Relaxed) => Ok(()),
+        r => r,
+    };
     result?;
     finished?;
     Ok(st)
@@ -318,13 +336,13 @@ fn emit(
     r: &Release,
     frame: &Arc<Frame>,
     output: Output,
-    sink: &mut dyn Sink,
+    outlet: &mut outlet::Outlet,
     start: Instant,
     stats: &mut Option<&mut dyn Write>,
     latencies: &mut Vec<f64>,
 ) -> Result<()> {
     let t = Instant::now();
-    sink.write(frame, r.captured.saturating_duration_since(start))?;
+    let delivery = outlet.offer(frame.clone(), r.captured.saturating_duration_since(start))?;
     let sink_ms = t.elapsed().as_secs_f64() * 1e3;
     let ms = |i: Instant| i.saturating_duration_since(start).as_secs_f64() * 1e3;
     let latency = r.released.saturating_duration_since(r.captured).as_secs_f64() * 1e3;
@@ -340,6 +358,7 @@ fn emit(
             covered_boxes: r.covered.len(),
             regions: r.regions.len(),
             sink_ms,
+            dropped: delivery == outlet::Delivery::Dropped,
             output,
         };
         let line = serde_json::to_string(&s).expect("stat serialises");

@@ -116,6 +116,17 @@ pub fn screen_path() -> ScreenPath {
     }
 }
 
+/// Why the X server of `DISPLAY` cannot be reached any more (it was stopped or crashed), or
+/// `None` while it answers. A capture that failed asks this to tell a lost server, which ends
+/// the run, from a passing failure, which only shows the placeholder.
+pub fn x_server_gone() -> Option<String> {
+    let display = var("DISPLAY")?;
+    match xcb::Connection::connect(Some(&display)) {
+        Ok(_) => None,
+        Err(e) => Some(format!("the X server {display} went away ({e})")),
+    }
+}
+
 /// Whether the X server at `display` is XWayland (see the module doc for how).
 fn x_server(display: &str) -> XServer {
     let (conn, screen) = match xcb::Connection::connect_with_extensions(Some(display), &[xcb::Extension::RandR], &[]) {

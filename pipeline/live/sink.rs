@@ -13,8 +13,18 @@ use crate::frame::{Frame, Rect};
 use crate::video::ffmpeg::{EncodeOptions, Encoder};
 use crate::video::yuv::{Matrix, Yuv420};
 
-pub trait Sink {
+/// Runs on a thread of its own ([`super::outlet`]).
+pub trait Sink: Send {
     fn describe(&self) -> String;
+    /// A live output, whose consumer wants the newest frame: when it falls behind, frames are
+    /// dropped (and counted) rather than queued. A recording is not: it gets every frame.
+    fn realtime(&self) -> bool {
+        true
+    }
+    /// Frames this sink accepted but could not send (while it reconnects to its consumer).
+    fn dropped(&self) -> u64 {
+        0
+    }
     /// `pts`: time since the first frame. The same `Arc` as in an earlier call is the same
     /// picture (a static screen, repeated at the frame rate): what the sink made of it then may
     /// be reused.
@@ -95,7 +105,7 @@ fn gone(e: std::io::Error) -> Error {
     }
 }
 
-impl<W: Write> Sink for Y4mSink<W> {
+impl<W: Write + Send> Sink for Y4mSink<W> {
     fn describe(&self) -> String {
         "Y4M on stdout".into()
     }
@@ -149,10 +159,15 @@ impl Sink for FileSink {
         format!("file {}", self.path.display())
     }
 
+    fn realtime(&self) -> bool {
+        false
+    }
+
     fn write(&mut self, frame: &Arc<Frame>, pts: Duration) -> Result<()> {
         if self.encoder.is_none() {
             let opts = EncodeOptions {
                 preset: "ultrafast".into(),
+                live: true,
                 ..EncodeOptions::default()
             };
             self.encoder = Some(Encoder::create(None, &self.path, frame.width(), frame.height(), &opts)?);
@@ -175,6 +190,14 @@ impl Sink for FileSink {
 /// A PipeWire `Video/Source` node (the Linux virtual camera that OBS, browsers through the camera
 /// portal, and GStreamer apps consume), published by GStreamer's `pipewiresink` in a
 /// `gst-launch-1.0` child fed with I420 frames on a pipe.
+///
+/// The PipeWire daemon may restart under a running scrim (an update, a crash, the user's
+/// `systemctl --user restart pipewire`): the node is gone with it, and scrim publishes it
+/// again, trying every [`RECONNECT_EVERY`], with the same name, so a consumer that looks for it
+/// finds it again. `pipewiresink` outlives its daemon without a word (it goes on taking
+/// frames), so scrim watches the daemon's socket itself: a socket that vanished or was made
+/// anew means a new daemon. Meanwhile frames are dropped and counted. A node that fails within
+/// [`SETTLED`] of its first start is an error instead: PipeWire is not there at all.
 pub struct PipewireSink {
     name: String,
     fps: u32,
@@ -182,6 +205,40 @@ pub struct PipewireSink {
     stdin: Option<std::process::ChildStdin>,
     size: Option<(u32, u32)>,
     yuv: I420Cache,
+    first_start: Option<std::time::Instant>,
+    /// While the node is down: when it was last tried.
+    down_since: Option<std::time::Instant>,
+    last_try: Option<std::time::Instant>,
+    dropped: u64,
+    /// The daemon's socket the node was published through ([`daemon_identity`]), and when it
+    /// was last looked at.
+    daemon: Option<(u64, i64, i64)>,
+    daemon_checked: std::time::Instant,
+}
+
+pub const RECONNECT_EVERY: Duration = Duration::from_millis(500);
+pub const SETTLED: Duration = Duration::from_secs(3);
+/// How often the daemon's socket is looked at.
+const DAEMON_CHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// The PipeWire daemon's socket, as a client finds it: `$PIPEWIRE_REMOTE` (default
+/// `pipewire-0`) in `$PIPEWIRE_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR`.
+fn daemon_socket() -> Option<PathBuf> {
+    let remote = std::env::var_os("PIPEWIRE_REMOTE").unwrap_or_else(|| "pipewire-0".into());
+    let remote = PathBuf::from(remote);
+    if remote.is_absolute() {
+        return Some(remote);
+    }
+    let dir = std::env::var_os("PIPEWIRE_RUNTIME_DIR").or_else(|| std::env::var_os("XDG_RUNTIME_DIR"))?;
+    Some(PathBuf::from(dir).join(remote))
+}
+
+/// Which socket file the daemon listens on now (`None`: none there). Its creation time too:
+/// a new daemon's socket may get the inode number of the one it replaced.
+fn daemon_identity() -> Option<(u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(daemon_socket()?).ok()?;
+    Some((m.ino(), m.ctime(), m.ctime_nsec()))
 }
 
 impl PipewireSink {
@@ -199,7 +256,66 @@ impl PipewireSink {
             stdin: None,
             size: None,
             yuv: I420Cache::default(),
+            first_start: None,
+            down_since: None,
+            last_try: None,
+            dropped: 0,
+            daemon: None,
+            daemon_checked: std::time::Instant::now(),
         })
+    }
+
+    /// The daemon the node was published on is gone (its socket vanished or is another).
+    fn daemon_replaced(&mut self) -> bool {
+        if self.daemon_checked.elapsed() < DAEMON_CHECK_EVERY {
+            return false;
+        }
+        self.daemon_checked = std::time::Instant::now();
+        self.daemon.is_some() && daemon_identity() != self.daemon
+    }
+
+    /// Says once per outage that the node is down and will be published again.
+    fn down(&mut self, why: &str) {
+        if self.down_since.is_none() {
+            eprintln!(
+                "scrim: {why}; publishing node {:?} again as soon as PipeWire answers",
+                self.name
+            );
+            self.down_since = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Sends `yuv` to the node, publishing it again first if it is down; frames that arrive
+    /// while it cannot be published are dropped. An error only when PipeWire never worked.
+    fn send(&mut self, yuv: &Yuv420) -> Result<()> {
+        let (w, h) = self.size.expect("sized before sending");
+        if self.stdin.is_some() && self.daemon_replaced() {
+            let _ = self.failure();
+            self.down("the PipeWire daemon went away");
+        }
+        if self.stdin.is_none() {
+            let now = std::time::Instant::now();
+            if self.last_try.is_some_and(|t| now.duration_since(t) < RECONNECT_EVERY) {
+                self.dropped += 1;
+                return Ok(());
+            }
+            self.last_try = Some(now);
+            self.start(w, h)?;
+        }
+        if self.stdin.as_mut().is_some_and(|i| i.write_all(yuv.data()).is_ok()) {
+            if self.down_since.take().is_some() {
+                eprintln!("scrim: PipeWire node {:?} published again", self.name);
+            }
+            return Ok(());
+        }
+        let e = self.failure();
+        let settled = self.first_start.is_some_and(|t| t.elapsed() >= SETTLED);
+        if !settled {
+            return Err(e);
+        }
+        self.down(&e.to_string());
+        self.dropped += 1;
+        Ok(())
     }
 
     fn start(&mut self, w: u32, h: u32) -> Result<()> {
@@ -231,6 +347,8 @@ impl PipewireSink {
         self.stdin = child.stdin.take();
         self.child = Some(child);
         self.size = Some((w, h));
+        self.first_start.get_or_insert_with(std::time::Instant::now);
+        self.daemon = daemon_identity();
         Ok(())
     }
 
@@ -257,21 +375,28 @@ impl Sink for PipewireSink {
         format!("PipeWire node {:?} (Video/Source)", self.name)
     }
 
+    fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
     fn write(&mut self, frame: &Arc<Frame>, _pts: Duration) -> Result<()> {
         let (w, h) = (frame.width() & !1, frame.height() & !1);
         match self.size {
-            None => self.start(w, h)?,
+            None => self.size = Some((w, h)),
             Some(s) if s != (w, h) => {
                 return Err(Error::new(ErrorKind::Output, "the source changed size (restart scrim)"));
             }
             _ => {}
         }
-        let yuv = self.yuv.of(frame, true)?;
-        let ok = self.stdin.as_mut().is_some_and(|i| i.write_all(yuv.data()).is_ok());
-        if !ok {
-            return Err(self.failure());
-        }
-        Ok(())
+        // the conversion is kept for a repeated picture; taken out while sending, which may
+        // restart the node
+        let mut cache = std::mem::take(&mut self.yuv);
+        let sent = match cache.of(frame, true) {
+            Ok(yuv) => self.send(yuv),
+            Err(e) => Err(e),
+        };
+        self.yuv = cache;
+        sent
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {
@@ -294,7 +419,7 @@ pub fn open(spec: &str, fps: u32) -> Result<Box<dyn Sink>> {
         return Ok(Box::new(PipewireSink::new(name, fps)?));
     }
     match spec {
-        "stdout" => Ok(Box::new(Y4mSink::new(std::io::stdout().lock(), fps))),
+        "stdout" => Ok(Box::new(Y4mSink::new(std::io::stdout(), fps))),
         s if s.starts_with("v4l2:") => Ok(Box::new(super::v4l2::V4l2Sink::open(std::path::Path::new(&s[5..]))?)),
         "window" => Ok(Box::new(super::window::WindowSink::open(super::window::DEFAULT_TITLE)?)),
         s if s.starts_with("window:") => Ok(Box::new(super::window::WindowSink::open(&s[7..])?)),

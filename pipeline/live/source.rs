@@ -147,10 +147,10 @@ impl Source for ScreenSource {
     }
     fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
         match self.decoder.next_frame() {
-            // the grabber never ends on its own: an end is the display going away
+            // the grabber never ends on its own: an end is the display going away, for good
             Ok(None) => Err(Error::new(
-                ErrorKind::BadInput,
-                "the screen capture ended (display gone?)",
+                ErrorKind::Closed,
+                super::session::x_server_gone().unwrap_or_else(|| "the screen capture (ffmpeg x11grab) ended".into()),
             )),
             Ok(Some((yuv, _))) => Ok(Some(self.converter.convert(yuv))),
             Err(e) => Err(e),

@@ -252,6 +252,11 @@ pub struct EncodeOptions {
     pub crf: u32,
     /// x264 preset.
     pub preset: String,
+    /// A live recording: an MP4 is fragmented (a file cut short, by a full disk or a crash,
+    /// plays up to where it was cut; Matroska always does), and when encoding fails what was
+    /// written is kept as the result rather than removed. A recording of a file is all or
+    /// nothing instead: it can be made again.
+    pub live: bool,
 }
 
 impl Default for EncodeOptions {
@@ -259,6 +264,7 @@ impl Default for EncodeOptions {
         EncodeOptions {
             crf: 20,
             preset: "veryfast".into(),
+            live: false,
         }
     }
 }
@@ -326,6 +332,8 @@ pub struct Encoder {
     output: PathBuf,
     /// Why ffmpeg stopped, once it did: every later call fails with it again.
     failed: Option<String>,
+    /// Keep what was written when encoding fails ([`EncodeOptions::live`]).
+    keep_on_failure: bool,
 }
 
 impl Encoder {
@@ -390,7 +398,15 @@ impl Encoder {
                 "-crf",
                 &opts.crf.to_string(),
             ]);
-            if format != "matroska" {
+            if format != "matroska" && opts.live {
+                // a fragment a second, each complete on its own
+                cmd.args([
+                    "-movflags",
+                    "+empty_moov+default_base_moof",
+                    "-frag_duration",
+                    "1000000",
+                ]);
+            } else if format != "matroska" {
                 cmd.args(["-movflags", "+faststart"]);
             }
         }
@@ -417,6 +433,7 @@ impl Encoder {
             partial,
             output: output.to_path_buf(),
             failed: None,
+            keep_on_failure: opts.live,
         };
         match MkvWriter::new(
             BufWriter::with_capacity(1 << 20, stdin),
@@ -472,9 +489,28 @@ impl Encoder {
                 Ok(s) if log.trim().is_empty() => describe_exit(s),
                 _ => last_line(&log).trim().to_string(),
             };
-            self.failed = Some(format!("{what} writing {}: {why}", self.output.display()));
+            let mut msg = format!("{what} writing {}: {why}", self.output.display());
+            if self.keep_on_failure {
+                msg += &self.keep_written();
+            }
+            self.failed = Some(msg);
         }
         Error::new(ErrorKind::Output, self.failed.clone().unwrap_or_default())
+    }
+}
+
+impl Encoder {
+    /// After a failure, ffmpeg stopped: what it wrote becomes the result, if anything. Says so
+    /// (to be appended to the error).
+    fn keep_written(&mut self) -> String {
+        let written = self.partial.file().metadata().map_or(0, |m| m.len());
+        if written == 0 {
+            return String::new();
+        }
+        match self.partial.complete(&self.output) {
+            Ok(()) => format!("; the recording up to then is kept in {}", self.output.display()),
+            Err(e) => format!("; the recording up to then could not be kept either: {e}"),
+        }
     }
 }
 
