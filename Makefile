@@ -18,12 +18,13 @@ CARGO ?= cargo
 # capture: xcb, and its Wayland/PipeWire backends), nokhwa (webcam: V4L2 bindings via libclang)
 BUILD_PACKAGES := pkg-config libclang-dev libxcb1-dev libxcb-randr0-dev libwayland-dev libpipewire-0.3-dev \
   libgbm-dev libegl-dev
+# (defined before APT_PACKAGES: `:=` expands what is defined so far)
+WAYLAND_PACKAGES := sway swaybg xdg-desktop-portal foot wtype grim fonts-dejavu-core dbus-bin \
+  dpkg-dev gcc meson ninja-build wayland-protocols libinih-dev libdrm-dev libsystemd-dev
 APT_PACKAGES := $(BUILD_PACKAGES) tesseract-ocr tesseract-ocr-eng python3-pip python3-venv ca-certificates \
   mesa-vulkan-drivers ffmpeg xvfb openbox chromium firefox-esr xdotool dbus pipewire pipewire-bin wireplumber \
   gstreamer1.0-pipewire gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
   xdg-desktop-portal-kde libkf5globalaccel-bin $(WAYLAND_PACKAGES)
-WAYLAND_PACKAGES := sway swaybg xdg-desktop-portal foot wtype grim fonts-dejavu-core dbus-bin \
-  dpkg-dev gcc meson ninja-build wayland-protocols libinih-dev libdrm-dev libsystemd-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # make install: scrim into $(PREFIX)/bin, the models into $(PREFIX)/share/scrim/models, where
