@@ -10,29 +10,11 @@ mod common;
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// Polls `cond` until it holds; fails with `what` after `secs`.
-fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out after {secs} s waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn exit_within(child: &mut Child, secs: u64) -> ExitStatus {
-    let mut status = None;
-    wait_for(secs, "scrim to exit", || {
-        status = child.try_wait().unwrap();
-        status.is_some()
-    });
-    status.unwrap()
 }
 
 fn read(p: &Path) -> String {
@@ -117,11 +99,11 @@ fn a_stdout_nobody_reads_drops_and_counts_frames_and_ctrl_c_still_stops() {
     .unwrap();
     let _never_read = scrim.stdout.take().unwrap();
     let dropped = |min: u64| move |st: serde_json::Value| st["dropped"].as_u64().is_some_and(|d| d >= min);
-    wait_for(120, "frames to be dropped", || status(&sock).is_some_and(dropped(10)));
+    common::wait_for(120, "frames to be dropped", || status(&sock).is_some_and(dropped(10)));
     let rss_before = rss_kib(scrim.id());
     let first = status(&sock).unwrap();
     // ten seconds more at 10 fps: a queue would hold 100 more 1080p frames (800 MB)
-    wait_for(60, "more frames to be dropped", || {
+    common::wait_for(60, "more frames to be dropped", || {
         status(&sock).is_some_and(dropped(first["dropped"].as_u64().unwrap() + 100))
     });
     let rss_after = rss_kib(scrim.id());
@@ -141,7 +123,7 @@ fn a_stdout_nobody_reads_drops_and_counts_frames_and_ctrl_c_still_stops() {
 
     let t = Instant::now();
     interrupt_group(&scrim);
-    let st = exit_within(&mut scrim, 30);
+    let st = common::exit_within(&mut scrim, 30);
     let stderr = read(&err);
     assert!(st.success(), "{st}: {stderr}");
     assert!(stderr.contains("dropped (output not read)"), "{stderr}");
@@ -189,10 +171,10 @@ fn the_x_server_lost_under_a_screen_capture_ends_it_and_keeps_the_recording() {
     .stdout(Stdio::null())
     .spawn()
     .unwrap();
-    wait_for(120, "frames to be released", || read(&stats).lines().count() >= 10);
+    common::wait_for(120, "frames to be released", || read(&stats).lines().count() >= 10);
     drop(procs); // kills Xvfb
     let t = Instant::now();
-    let st = exit_within(&mut scrim, 30);
+    let st = common::exit_within(&mut scrim, 30);
     let took = t.elapsed();
     let stderr = read(&err);
     assert_eq!(st.code(), Some(1), "{stderr}");
@@ -363,7 +345,7 @@ fn the_pipewire_node_comes_back_after_the_daemon_restarts() {
     pw_env(&mut cmd, &env);
     let scrim = cmd.args(["--control", s(&sock)]).stdout(Stdio::null()).spawn().unwrap();
     procs.0.push(scrim);
-    wait_for(120, "scrim's PipeWire node", || has_node(&env, "scrim-restart"));
+    common::wait_for(120, "scrim's PipeWire node", || has_node(&env, "scrim-restart"));
     // a while after it settled (a node failing at once means no PipeWire, an error)
     std::thread::sleep(scrim::live::sink::SETTLED);
 
@@ -371,17 +353,17 @@ fn the_pipewire_node_comes_back_after_the_daemon_restarts() {
         p.kill().unwrap(); // SIGKILL: a crash, which leaves its socket behind
         p.wait().unwrap();
     }
-    wait_for(30, "the node to go with its daemon", || {
+    common::wait_for(30, "the node to go with its daemon", || {
         !has_node(&env, "scrim-restart")
     });
     let mut pipewire = spawn_quiet("pipewire", &env);
-    wait_for(30, "pipewire to answer again", || pw_answers(&env));
+    common::wait_for(30, "pipewire to answer again", || pw_answers(&env));
     let mut wireplumber = spawn_quiet("wireplumber", &env);
     let t = Instant::now();
-    wait_for(60, "the node to reappear", || has_node(&env, "scrim-restart"));
+    common::wait_for(60, "the node to reappear", || has_node(&env, "scrim-restart"));
     let back = t.elapsed();
     let png = dir.path().join("after.png");
-    wait_for(60, "a consumer to read a frame again", || {
+    common::wait_for(60, "a consumer to read a frame again", || {
         consumer_reads_a_frame(&env, "scrim-restart", &png)
     });
     let st = status(&sock).expect("scrim still answers");
@@ -394,7 +376,7 @@ fn the_pipewire_node_comes_back_after_the_daemon_restarts() {
 
     let mut scrim = procs.0.pop().unwrap();
     interrupt_group(&scrim);
-    let st = exit_within(&mut scrim, 30);
+    let st = common::exit_within(&mut scrim, 30);
     assert!(st.success(), "{st}: {}", read(&err));
     for p in [&mut wireplumber, &mut pipewire] {
         let _ = p.kill();

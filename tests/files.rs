@@ -11,7 +11,6 @@ use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -45,14 +44,6 @@ fn own_partials(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| p.to_string_lossy().ends_with(".scrim-partial"))
         .filter(|p| !std::fs::symlink_metadata(p).unwrap().file_type().is_symlink())
         .collect()
-}
-
-fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out after {secs} s waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Every planted symlink is still a symlink and the file it points at is untouched.
@@ -283,7 +274,7 @@ fn the_live_file_sink_writes_a_private_exclusive_partial() {
         .unwrap();
     // live runs in real time (3 s of frames): the unfinished file is there meanwhile
     let mut seen = Vec::new();
-    wait_for(60, "the unfinished recording", || {
+    common::wait_for(60, "the unfinished recording", || {
         seen = own_partials(dir.path());
         !seen.is_empty() || scrim.try_wait().unwrap().is_some()
     });

@@ -74,14 +74,6 @@ fn pages(dir: &Path) {
     std::fs::write(dir.join("employees/index.html"), secret).unwrap();
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn xdotool(display: &str, args: &[&str]) {
     let ok = tool("xdotool")
         .env("DISPLAY", display)
@@ -101,21 +93,7 @@ fn live_screen_share_of_real_chromium_never_shows_a_secret() {
     let www = dir.path().join("www");
     pages(&www);
     let mut procs = common::Procs(Vec::new());
-    let port = free_port();
-    procs.0.push(
-        tool("python3")
-            .args([
-                "-m",
-                "http.server",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(&www)
-            .spawn()
-            .unwrap(),
-    );
+    let port = common::serve_dir(&mut procs, &www);
     // Xvfb picks a free display and tells us on a pipe
     let mut xvfb = Command::new("Xvfb")
         .args(["-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp"])

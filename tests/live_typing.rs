@@ -36,14 +36,6 @@ fn xdotool(display: &str, args: &[&str]) {
     assert!(ok.success(), "xdotool {args:?}");
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A page every host answers with: harmless text only.
 fn site(dir: &Path) {
     let page = "<!doctype html><html><head><title>Team wiki</title></head>\
@@ -151,7 +143,7 @@ fn typing_session(which: Browser) {
     let www = dir.path().join("www");
     site(&www);
     let mut procs = common::Procs(Vec::new());
-    let port = free_port();
+    let port = common::free_port();
     procs.0.push(server(&www, port));
     let display = common::xvfb(&mut procs, "1280x720x24");
     procs.0.push(

@@ -9,7 +9,6 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 fn with_env(mut c: Command, run: &Path) -> Command {
     c.env("XDG_RUNTIME_DIR", run)
@@ -17,18 +16,6 @@ fn with_env(mut c: Command, run: &Path) -> Command {
         .env("PIPEWIRE_RUNTIME_DIR", run)
         .stdin(Stdio::null());
     c
-}
-
-/// Polls `cond` until it holds; fails with `what` after `secs`.
-fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out after {secs} s waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// What `pw-cli ls OBJECT_TYPE` lists on the daemon in `run` (empty if it cannot connect).
@@ -61,14 +48,14 @@ fn daemons(procs: &mut common::Procs, run: &Path) {
         &format!("--address=unix:path={}/bus", run.display()),
     ]);
     procs.0.push(quiet(dbus).spawn().expect("dbus-daemon (make deps)"));
-    wait_for(30, "the session bus", || run.join("bus").exists());
+    common::wait_for(30, "the session bus", || run.join("bus").exists());
     procs.0.push(pipewire(run));
     procs.0.push(
         quiet(with_env(Command::new("wireplumber"), run))
             .spawn()
             .expect("wireplumber (make deps)"),
     );
-    wait_for(60, "WirePlumber to connect", || {
+    common::wait_for(60, "WirePlumber to connect", || {
         pw_list(run, "Client").contains("WirePlumber")
     });
 }
@@ -80,7 +67,7 @@ fn pipewire(run: &Path) -> std::process::Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("pipewire (make deps)");
-    wait_for(30, "the PipeWire daemon", || pw_list(run, "Core").contains("id 0"));
+    common::wait_for(30, "the PipeWire daemon", || pw_list(run, "Core").contains("id 0"));
     child
 }
 
@@ -110,7 +97,7 @@ fn pipewire_consumers_see_only_redacted_frames() {
         .stderr(Stdio::piped());
     let scrim = scrim.spawn().unwrap();
     procs.0.push(scrim);
-    wait_for(120, "scrim's PipeWire node", || has_node(&run, "scrim-test"));
+    common::wait_for(120, "scrim's PipeWire node", || has_node(&run, "scrim-test"));
     // read frames as a camera consumer would (hold mode releases only analysed frames)
     let shots = dir.path().join("got%02d.png");
     let mut gst = with_env(Command::new("gst-launch-1.0"), &run);
@@ -161,15 +148,15 @@ fn ctrl_c_to_the_process_group_removes_the_node_and_exits_0() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for(120, "scrim's PipeWire node", || has_node(&run, "scrim-int"));
+    common::wait_for(120, "scrim's PipeWire node", || has_node(&run, "scrim-int"));
     // SAFETY: kill has no memory preconditions; the group is the child's
     assert_eq!(unsafe { libc::kill(-(scrim.id() as i32), libc::SIGINT) }, 0);
     let mut status = None;
-    wait_for(30, "scrim to exit", || {
+    common::wait_for(30, "scrim to exit", || {
         status = scrim.try_wait().unwrap();
         status.is_some()
     });
     let err = String::from_utf8_lossy(&scrim.wait_with_output().unwrap().stderr).into_owned();
     assert!(status.unwrap().success(), "{err}");
-    wait_for(30, "the node to go away", || !has_node(&run, "scrim-int"));
+    common::wait_for(30, "the node to go away", || !has_node(&run, "scrim-int"));
 }

@@ -8,29 +8,10 @@ mod common;
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command, Stdio};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// Polls `cond` until it holds; fails with `what` after `secs`.
-fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out after {secs} s waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn exit_within(child: &mut Child, secs: u64) -> ExitStatus {
-    let mut status = None;
-    wait_for(secs, "scrim to exit", || {
-        status = child.try_wait().unwrap();
-        status.is_some()
-    });
-    status.unwrap()
 }
 
 /// scrim in a process group of its own, as a shell starts a foreground job.
@@ -119,11 +100,11 @@ fn live_to_file_survives(sig: i32, ext: &str) {
         s(&stats),
     ]);
     // the stats file is buffered: something in it means tens of frames were released
-    wait_for(120, "frames to be released", || {
+    common::wait_for(120, "frames to be released", || {
         std::fs::metadata(&stats).is_ok_and(|m| m.len() > 0)
     });
     signal_group(&scrim, sig);
-    let status = exit_within(&mut scrim, 60);
+    let status = common::exit_within(&mut scrim, 60);
     let err = stderr_of(scrim);
     assert!(status.success(), "{status}: {err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -172,9 +153,9 @@ fn sigint_to_the_group_aborts_redact_without_a_partial() {
     let out = dir.path().join("clip.redacted.mp4");
     let mut scrim = spawn_in_group(&["redact", s(&clip), "-o", s(&out)]);
     let partial = partial_of(&out);
-    wait_for(120, "the partial output", || partial.exists());
+    common::wait_for(120, "the partial output", || partial.exists());
     signal_group(&scrim, libc::SIGINT);
-    let status = exit_within(&mut scrim, 30);
+    let status = common::exit_within(&mut scrim, 30);
     let err = stderr_of(scrim);
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted"), "{err}");
@@ -229,7 +210,7 @@ fn sigkill_leaves_no_helper_running_and_nothing_under_the_result_name() {
     // yet; the stats file has a line per released frame: twenty lines mean the encoder has
     // had frames for two seconds, enough to have written some)
     let partial = partial_of(&out);
-    wait_for(120, "frames to be released", || {
+    common::wait_for(120, "frames to be released", || {
         partial.exists() && std::fs::read_to_string(&stats).is_ok_and(|t| t.lines().count() >= 20)
     });
     let helpers = children_of(scrim.id());
@@ -239,7 +220,7 @@ fn sigkill_leaves_no_helper_running_and_nothing_under_the_result_name() {
     );
     scrim.kill().unwrap(); // SIGKILL to scrim alone
     scrim.wait().unwrap();
-    wait_for(30, "every helper to end after scrim was killed", || {
+    common::wait_for(30, "every helper to end after scrim was killed", || {
         helpers.iter().all(|&p| is_dead(p))
     });
     assert!(!out.exists(), "a killed recording must not look complete");
@@ -262,14 +243,14 @@ fn a_second_interrupt_stops_at_once_and_leaves_nothing_half_written() {
         "10",
     ]);
     let partial = partial_of(&out);
-    wait_for(120, "the encoder's output", || partial.exists());
+    common::wait_for(120, "the encoder's output", || partial.exists());
     let helpers = children_of(scrim.id());
     // two different signals, which the kernel cannot merge into one pending signal
     signal_group(&scrim, libc::SIGINT);
     signal_group(&scrim, libc::SIGTERM);
-    let status = exit_within(&mut scrim, 10);
+    let status = common::exit_within(&mut scrim, 10);
     let err = stderr_of(scrim);
-    wait_for(30, "the helpers to end", || helpers.iter().all(|&p| is_dead(p)));
+    common::wait_for(30, "the helpers to end", || helpers.iter().all(|&p| is_dead(p)));
     match status.code() {
         // the second signal arrived while finishing: nothing is left at all
         Some(130) => assert!(!out.exists() && !partial.exists(), "{err}"),
@@ -305,11 +286,11 @@ fn sigint_to_a_pipeline_ends_the_stdout_sink_cleanly() {
         .unwrap();
     // a whole 960x540 frame reached the reader (the sink writes on a thread of its own, so a
     // released frame may still be on its way)
-    wait_for(120, "a frame to reach the reader", || {
+    common::wait_for(120, "a frame to reach the reader", || {
         std::fs::metadata(&y4m).is_ok_and(|m| m.len() > 960 * 540 * 3 / 2 + 100)
     });
     signal_group(&scrim, libc::SIGINT);
-    let status = exit_within(&mut scrim, 60);
+    let status = common::exit_within(&mut scrim, 60);
     let err = stderr_of(scrim);
     let _ = reader.wait();
     assert!(status.success(), "{status}: {err}");

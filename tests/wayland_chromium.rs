@@ -149,30 +149,7 @@ fn portal_share_of_wayland_chromium_never_shows_a_secret() {
     let www = dir.path().join("www");
     pages(&www);
     let mut procs = common::Procs(Vec::new());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    procs.0.push(
-        Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(&www)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(30, "the loopback web server", || {
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
+    let port = common::serve_dir(&mut procs, &www);
     let profile = dir.path().join("profile");
     let url = |page: &str| format!("http://127.0.0.1:{port}/{page}");
     // the secrets are on screen before the share starts: the first frames must not show them

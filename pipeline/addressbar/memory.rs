@@ -23,8 +23,36 @@ struct Remembered {
     /// what opens under it is its popup.
     idle: [u8; 4],
     text_h: u32,
-    /// The toolbar beside the field: strips and their pixels (RGBA rows) when it was found.
-    anchor: Vec<(Rect, Vec<u8>)>,
+    /// The toolbar beside the field when it was found.
+    anchor: Vec<Strip>,
+}
+
+/// A strip of toolbar beside a field.
+struct Strip {
+    rect: Rect,
+    /// Its pixels (RGBA rows) when the field was found.
+    then: Vec<u8>,
+    /// It shows something (a button's icon, an edge) rather than one plain colour: a plain
+    /// strip would match any plain screen, so alone it proves nothing.
+    telling: bool,
+}
+
+impl Strip {
+    fn of(frame: &Frame, rect: Rect) -> Strip {
+        let then = pixels(frame, rect);
+        let telling = has_detail(&then);
+        Strip { rect, then, telling }
+    }
+
+    fn matches(&self, frame: &Frame, tol: u8) -> bool {
+        let now = pixels(frame, self.rect);
+        let same = now
+            .chunks_exact(4)
+            .zip(self.then.chunks_exact(4))
+            .filter(|(p, q)| (0..3).all(|i| p[i].abs_diff(q[i]) <= tol))
+            .count();
+        !self.then.is_empty() && same as f32 >= ANCHOR_MATCH * (self.then.len() / 4) as f32
+    }
 }
 
 /// The address bars of one stream. Start a new one when the frame size changes.
@@ -58,7 +86,7 @@ impl BarMemory {
             }
             let anchor = anchor_strips(s.field, s.text_h, frame)
                 .into_iter()
-                .map(|r| (r, pixels(frame, r)))
+                .map(|r| Strip::of(frame, r))
                 .collect::<Vec<_>>();
             if anchor.is_empty() {
                 continue;
@@ -96,21 +124,10 @@ impl Remembered {
         if !frame.bounds().contains(self.field) {
             return false;
         }
-        let matches = |(strip, then): &(Rect, Vec<u8>)| {
-            let now = pixels(frame, *strip);
-            let same = now
-                .chunks_exact(4)
-                .zip(then.chunks_exact(4))
-                .filter(|(p, q)| (0..3).all(|i| p[i].abs_diff(q[i]) <= tol))
-                .count();
-            !then.is_empty() && same as f32 >= ANCHOR_MATCH * (then.len() / 4) as f32
-        };
-        // a strip of plain toolbar colour would match any plain screen: alone it proves nothing
-        let telling: Vec<&(Rect, Vec<u8>)> = self.anchor.iter().filter(|(_, px)| has_detail(px)).collect();
-        if telling.is_empty() {
-            self.anchor.iter().all(matches)
+        if self.anchor.iter().any(|s| s.telling) {
+            self.anchor.iter().filter(|s| s.telling).any(|s| s.matches(frame, tol))
         } else {
-            telling.into_iter().any(matches)
+            self.anchor.iter().all(|s| s.matches(frame, tol))
         }
     }
 
@@ -192,17 +209,8 @@ fn pixels(frame: &Frame, r: Rect) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    use crate::addressbar::tests::fill;
     use crate::layout::fake::line;
-
-    fn fill(f: &mut Frame, r: Rect, c: [u8; 4]) {
-        let w = f.width();
-        for y in r.y..r.bottom() {
-            for x in r.x..r.right() {
-                let i = ((y * w + x) * 4) as usize;
-                f.data_mut()[i..i + 4].copy_from_slice(&c);
-            }
-        }
-    }
 
     /// A toolbar: white, nav "icons" on the left and a menu on the right, a grey field.
     fn toolbar(field_colour: [u8; 4]) -> Frame {

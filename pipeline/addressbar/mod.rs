@@ -260,7 +260,8 @@ mod tests {
         assert!(b.y <= 40 && b.bottom() >= 76, "{b:?}");
     }
 
-    fn fill(f: &mut Frame, r: Rect, c: [u8; 4]) {
+    /// Paints `r` of `f` in one colour (also for the memory's tests).
+    pub(super) fn fill(f: &mut Frame, r: Rect, c: [u8; 4]) {
         let w = f.width();
         for y in r.y..r.bottom() {
             for x in r.x..r.right() {

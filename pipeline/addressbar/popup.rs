@@ -42,26 +42,19 @@ fn starts_like(row: &str, typed: &str) -> bool {
 /// Where a line's text starts: after a row's icon that OCR read as a letter of the line
 /// ("Q payroll.intr": the search icon, then the suggestion).
 fn text_start(l: &TextLine) -> u32 {
-    let t = l.text.trim_start();
-    let mut chars = t.char_indices();
-    let (Some(_), Some((_, ' '))) = (chars.next(), chars.next()) else {
+    let text: Vec<char> = l.text.chars().collect();
+    let icon = text.iter().position(|&c| c != ' ').unwrap_or(text.len());
+    if text.get(icon + 1) != Some(&' ') {
+        return l.rect.x;
+    }
+    let Some(start) = (icon + 1..text.len()).find(|&i| text[i] != ' ') else {
         return l.rect.x;
     };
-    let lead = l.text.chars().count() - t.chars().count();
-    let Some(start) = l
-        .text
-        .chars()
-        .skip(lead + 1)
-        .position(|c| c != ' ')
-        .map(|p| p + lead + 1)
-    else {
-        return l.rect.x;
-    };
-    let n = l.text.chars().count();
-    if l.chars.len() == n {
-        l.span_rect(start, n).x
+    if l.chars.len() == text.len() {
+        l.span_rect(start, text.len()).x
     } else {
-        l.rect.x + (l.rect.w as u64 * start as u64 / n.max(1) as u64) as u32
+        // no glyph positions (a fake line): in proportion
+        l.rect.x + (l.rect.w as u64 * start as u64 / text.len() as u64) as u32
     }
 }
 

@@ -221,6 +221,64 @@ impl Pty {
 }
 
 /// Waits until `ready` holds, polling; false at the deadline.
+/// Polls `cond` until it holds; fails with `what` after `secs`.
+pub fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {secs} s waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Waits for `child` to exit, failing after `secs`.
+pub fn exit_within(child: &mut std::process::Child, secs: u64) -> std::process::ExitStatus {
+    let mut status = None;
+    wait_for(secs, "scrim to exit", || {
+        status = child.try_wait().unwrap();
+        status.is_some()
+    });
+    status.unwrap()
+}
+
+/// A free loopback TCP port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Serves `dir` on a free loopback port (python's http.server), killed with `procs`; returns
+/// the port once it accepts connections.
+pub fn serve_dir(procs: &mut Procs, dir: &Path) -> u16 {
+    let port = free_port();
+    procs.0.push(
+        Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3"),
+    );
+    wait_for(30, "the loopback web server", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    port
+}
+
 pub fn wait_until(deadline: std::time::Duration, mut ready: impl FnMut() -> bool) -> bool {
     let end = std::time::Instant::now() + deadline;
     while std::time::Instant::now() < end {

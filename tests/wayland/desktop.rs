@@ -88,14 +88,7 @@ pub fn test_dir() -> tempfile::TempDir {
     dir
 }
 
-/// Polls `cond` until it holds; fails with `what` after `secs`.
-pub fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out after {secs} s waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+pub use super::common::wait_for;
 
 pub fn swaymsg_tree() -> String {
     let o = Command::new("swaymsg").args(["-t", "get_tree"]).output().unwrap();

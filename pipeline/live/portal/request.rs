@@ -27,6 +27,13 @@ pub enum Answer {
     Failed,
 }
 
+/// What every portal's CreateSession answers with.
+#[derive(Debug, Default, zbus::zvariant::DeserializeDict, Type)]
+#[zvariant(signature = "dict")]
+pub struct CreateSessionResults {
+    pub session_handle: Option<String>,
+}
+
 /// Handle tokens must be unique per connection; a counter and the process id suffice.
 pub fn handle_token() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);

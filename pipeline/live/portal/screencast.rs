@@ -16,7 +16,7 @@ use zbus::blocking::{Connection, Proxy};
 use zbus::zvariant::{DeserializeDict, ObjectPath, OwnedObjectPath, Type, Value};
 
 pub use super::request::Answer;
-use super::request::{self, handle_token, PATH};
+use super::request::{self, handle_token, CreateSessionResults, PATH};
 use crate::error::{Error, ErrorKind, Result};
 
 /// How this portal is named in errors.
@@ -105,12 +105,6 @@ pub struct StreamProps {
     /// physical size: scrim sizes frames by the buffers, never by this).
     pub size: Option<(i32, i32)>,
     pub source_type: Option<u32>,
-}
-
-#[derive(Debug, Default, DeserializeDict, Type)]
-#[zvariant(signature = "dict")]
-struct CreateSessionResults {
-    session_handle: Option<String>,
 }
 
 #[derive(Debug, Default, DeserializeDict, Type)]

@@ -12,7 +12,7 @@ use std::time::Duration;
 use zbus::blocking::{Connection, Proxy};
 use zbus::zvariant::{DeserializeDict, ObjectPath, OwnedObjectPath, OwnedValue, Type, Value};
 
-use super::request::{self, handle_token, Answer, PATH};
+use super::request::{self, handle_token, Answer, CreateSessionResults, PATH};
 use crate::error::{Error, ErrorKind, Result};
 
 const NAME: &str = "the global-shortcuts portal";
@@ -26,12 +26,6 @@ pub struct Shortcuts {
     conn: Connection,
     proxy: Proxy<'static>,
     pub version: u32,
-}
-
-#[derive(Debug, Default, DeserializeDict, Type)]
-#[zvariant(signature = "dict")]
-struct CreateSessionResults {
-    session_handle: Option<String>,
 }
 
 /// One bound shortcut as the desktop describes it.
