@@ -144,6 +144,61 @@ fn bad_sources_and_sinks_are_clear_errors() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("expected stdout"));
 }
 
+/// `--loop`: a recording of 8 frames plays again from its start until --frames is reached; only
+/// a file source takes it.
+#[test]
+fn a_looped_recording_plays_again_from_its_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("clip.mkv");
+    common::ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=s=160x120:r=30",
+        "-frames:v",
+        "8",
+        "-c:v",
+        "ffv1",
+        s(&clip),
+    ]);
+    let src = format!("file:{}", s(&clip));
+    let frames = |looped: bool| {
+        let out = dir.path().join(format!("out-{looped}.mkv"));
+        let mut c = Command::new(env!("CARGO_BIN_EXE_scrim"));
+        c.args(["live", "--source", &src, "--sink", &format!("file:{}", s(&out))])
+            .args(["--frames", "20", "--hotkey", "none"]);
+        if looped {
+            c.arg("--loop");
+        }
+        let o = c.stdin(Stdio::null()).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        let captured = if looped {
+            "20 frames captured"
+        } else {
+            "8 frames captured"
+        };
+        assert!(err.contains(captured), "{err}");
+        let p = Command::new("ffprobe")
+            .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
+            .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&p.stdout).trim().to_string()
+    };
+    assert_eq!(frames(false), "8");
+    assert_eq!(frames(true), "20");
+    let never = format!("file:{}", s(&dir.path().join("never.mkv")));
+    let o = Command::new(env!("CARGO_BIN_EXE_scrim"))
+        .args(["live", "--source", "stdin", "--loop", "--sink", &never])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--loop replays a recording"));
+}
+
 /// `scrim bench live`: a lossless recording (a blank screen, then the dashboard appears)
 /// replayed through the gate; the report times the change to its first clean frame, and the
 /// chart draws it.

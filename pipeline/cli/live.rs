@@ -48,6 +48,10 @@ pub struct Args {
     /// Stop after this many frames (default: until the source ends or Ctrl-C)
     #[arg(long, value_name = "N")]
     frames: Option<u64>,
+    /// With --source file: a recording plays again from its start each time it ends, until
+    /// Ctrl-C or --frames (an image is looped anyway)
+    #[arg(long = "loop")]
+    looped: bool,
     /// A Unix socket (mode 0600) taking one command per line: pause, blank, resume,
     /// toggle-blank, toggle-pause, status (JSON), quit; `scrim control PATH CMD` sends one
     #[arg(long, value_name = "PATH")]
@@ -118,7 +122,7 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
             "--sink stdout writes video; pipe it somewhere (e.g. `| ffplay -`) or choose --sink file:out.mp4",
         ));
     }
-    let source = live::source::open(&args.source, args.frames, args.fps)?;
+    let source = live::source::open(&args.source, args.frames, args.fps, args.looped)?;
     let camera = args.camera.config(&policy.camera);
     let mut gate: Box<dyn FrameGate> = if camera.is_active() {
         Box::new(CameraGate::new(
@@ -193,7 +197,13 @@ pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice
         f.flush()
             .map_err(|e| Error::new(ErrorKind::Output, format!("cannot write stats: {e}")))?;
     }
-    eprintln!("scrim live: done: {}", status.line());
+    // every captured frame is accounted for: released (clean or covered), and of those the
+    // dropped ones counted in the line
+    eprintln!(
+        "scrim live: done: {} frames captured; {}",
+        status.captured,
+        status.line()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -112,7 +112,7 @@ fn cpu_seconds() -> f64 {
 pub fn run(args: Args, models: &ModelDir, threads: usize, backend: BackendChoice) -> Result<ExitCode> {
     let probe = scrim::video::ffmpeg::probe(&args.recording)?;
     let fps = args.fps.unwrap_or(probe.fps.round().max(1.0) as u32);
-    let source = Box::new(live::source::FileSource::open(&args.recording)?);
+    let source = Box::new(live::source::FileSource::open(&args.recording, false)?);
     let mut gate = crate::live::gate(args.mode, args.max_latency, Policy::default(), models, threads, backend)?;
     let stop = AtomicBool::new(false);
     let mut stats = Vec::new();

@@ -92,6 +92,8 @@ pub struct StatusReply {
     pub output: Output,
     pub paused: bool,
     pub blanked: bool,
+    /// Frames taken from the source; released ones are `frames_out`, the rest are in the gate.
+    pub captured: u64,
     pub frames_out: u64,
     pub fps: f64,
     pub latency_p50_ms: f64,
@@ -160,6 +162,7 @@ impl Controls {
             output,
             paused: output == Output::Paused,
             blanked: output == Output::Blanked,
+            captured: st.captured,
             frames_out: st.frames_out,
             fps: st.fps,
             latency_p50_ms: st.latency_p50_ms,

@@ -33,6 +33,9 @@ pub use source::Source;
 /// What the status line shows.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LiveStatus {
+    /// Frames taken from the source and given to the gate; each comes out released, clean or
+    /// covered (`frames_out`), once the gate has drained.
+    pub captured: u64,
     pub frames_out: u64,
     pub fps: f64,
     pub latency_p50_ms: f64,
@@ -300,6 +303,7 @@ pub fn run(
                 st.fps = st.frames_out as f64 / start.elapsed().as_secs_f64().max(1e-6);
                 st.latency_p50_ms = percentile(&recent, 0.5);
                 st.latency_p95_ms = percentile(&recent, 0.95);
+                st.captured = captured;
                 st.clean = g.released_clean;
                 st.covered = g.released_covered;
                 st.analysis_errors = g.analysis_errors;
@@ -322,6 +326,7 @@ pub fn run(
         }
     })();
     st.dropped = outlet.dropped();
+    st.captured = captured;
     let finished = match outlet.finish() {
         // stopping, and the reader went away or stopped reading: what was asked for
         Err(e) if e.kind() == ErrorKind::Closed && stop.load(Ordering::Relaxed) => Ok(()),

@@ -2,7 +2,7 @@
 //! Y4M stream on stdin, and a still image looped (demos and tests).
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -79,29 +79,42 @@ impl Converter {
     }
 }
 
-/// A recording, decoded by ffmpeg, one frame per tick.
+/// A recording, decoded by ffmpeg, one frame per tick; with `looped`, played again from its
+/// start each time it ends (`--loop`: demos, and the soak test's endless browser session).
 pub struct FileSource {
     decoder: Decoder,
-    name: String,
+    path: PathBuf,
     converter: Converter,
+    looped: bool,
 }
 
 impl FileSource {
-    pub fn open(path: &Path) -> Result<Self> {
+    pub fn open(path: &Path, looped: bool) -> Result<Self> {
         crate::video::ffmpeg::probe(path)?;
         Ok(FileSource {
             decoder: Decoder::open(path)?,
-            name: path.display().to_string(),
+            path: path.to_path_buf(),
             converter: Converter::default(),
+            looped,
         })
     }
 }
 
 impl Source for FileSource {
     fn describe(&self) -> String {
-        format!("file {}", self.name)
+        let again = if self.looped { ", looped" } else { "" };
+        format!("file {}{again}", self.path.display())
     }
     fn next_frame(&mut self) -> Result<Option<Arc<Frame>>> {
+        if let Some((yuv, _)) = self.decoder.next_frame()? {
+            return Ok(Some(self.converter.convert(yuv)));
+        }
+        if !self.looped {
+            return Ok(None);
+        }
+        // from the start: a decoder of its own (the old one's ffmpeg has exited and is reaped
+        // as it is dropped); a recording without a single frame ends here instead of spinning
+        self.decoder = Decoder::open(&self.path)?;
         Ok(self.decoder.next_frame()?.map(|(yuv, _)| self.converter.convert(yuv)))
     }
 }
@@ -237,13 +250,19 @@ fn parse_region(v: &str) -> Option<(u32, u32, u32, u32)> {
     }
 }
 
-/// Builds the source named on the command line.
-pub fn open(spec: &str, still_frames: Option<u64>, fps: u32) -> Result<Box<dyn Source>> {
+/// Builds the source named on the command line. `looped` (`--loop`) plays a recording again
+/// whenever it ends; only a file source takes it (an image loops anyway).
+pub fn open(spec: &str, still_frames: Option<u64>, fps: u32, looped: bool) -> Result<Box<dyn Source>> {
     let usage = |m: String| Error::new(ErrorKind::Usage, m);
+    if looped && !spec.starts_with("file:") {
+        return Err(usage(format!(
+            "--loop replays a recording (--source file:PATH); --source {spec} is not one"
+        )));
+    }
     if let Some(path) = spec.strip_prefix("file:") {
         let p = Path::new(path);
         return if crate::video::is_video_path(p) {
-            Ok(Box::new(FileSource::open(p)?))
+            Ok(Box::new(FileSource::open(p, looped)?))
         } else {
             Ok(Box::new(StillSource::open(p, still_frames)?))
         };
