@@ -17,7 +17,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long each scenario runs unless SCRIM_SOAK_SECS says otherwise.
@@ -55,24 +55,6 @@ fn s(p: &Path) -> &str {
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_default()
-}
-
-/// Polls `cond` until it holds; fails with `what` after `secs`.
-fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out after {secs} s waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn exit_within(child: &mut Child, secs: u64) -> ExitStatus {
-    let mut status = None;
-    wait_for(secs, "scrim to exit", || {
-        status = child.try_wait().unwrap();
-        status.is_some()
-    });
-    status.unwrap()
 }
 
 /// One look at the process.
@@ -294,10 +276,11 @@ fn soak(sc: Scenario) {
     let pid = scrim.id();
     let captured = |x: &Sample| x.status["captured"].as_u64().unwrap_or(0);
     // the models load first (seconds on a busy machine)
-    wait_for(300, "scrim to capture its first frames", || {
+    let started = common::wait_until(Duration::from_secs(300), || {
         assert!(scrim.try_wait().unwrap().is_none(), "scrim ended early: {}", read(&err));
         captured(&sample(pid, &sock, Duration::ZERO)) > 0
     });
+    assert!(started, "{}: no frame captured in 300 s: {}", sc.name, read(&err));
     let start = Instant::now();
     let mut samples: Vec<Sample> = Vec::new();
     // the warm-up's end: a time, and for the replay some loops, however slow the machine
@@ -333,7 +316,7 @@ fn soak(sc: Scenario) {
     }
     // SAFETY: kill has no memory preconditions; the group is scrim's, made for this test
     assert_eq!(unsafe { libc::kill(-(pid as i32), libc::SIGINT) }, 0);
-    let status = exit_within(&mut scrim, 60);
+    let status = common::exit_within(&mut scrim, 60);
     guard.0 = None;
     let stderr = read(&err);
     let received = consumer
@@ -459,13 +442,14 @@ fn a_static_screen_holds_its_memory_threads_fds_and_every_frame() {
         .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
         .arg(format!("file://{}", s(&page)));
     procs.0.push(chromium.spawn().expect("chromium (make deps)"));
-    wait_for(120, "Chromium's window", || {
+    let shown = common::wait_until(Duration::from_secs(120), || {
         let mut x = Command::new("xdotool");
         quiet(&mut x);
         x.args(["search", "--name", "Soak dashboard"])
             .status()
             .is_ok_and(|st| st.success())
     });
+    assert!(shown, "Chromium showed no window in 120 s");
     soak(Scenario {
         name: "static screen",
         source: "screen".into(),
