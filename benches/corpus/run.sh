@@ -23,9 +23,12 @@ if [ $regen = 1 ] || [ ! -f "$corpus/_manifest.json" ]; then
 fi
 "$here/deps.sh"
 (cd "$root" && cargo build --release --quiet)
+# cargo's own target directory (CARGO_TARGET_DIR, relative to the checkout, or target/)
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
 rm -rf "$redacted"
 start=$(date +%s)
-"$root/target/release/scrim" redact "$corpus"/*.png -o "$redacted/" 2>"$root/out/corpus-redact.log"
+"$target/release/scrim" redact "$corpus"/*.png -o "$redacted/" 2>"$root/out/corpus-redact.log"
 echo "corpus: scrim redacted $(ls "$redacted" | wc -l) screens in $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
 "$root/out/corpus-venv/bin/python" "$here/score.py" "$redacted" --truth "$corpus" \
