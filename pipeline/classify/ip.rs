@@ -7,6 +7,12 @@ use super::{Category, Findings, Line, Recognizer};
 
 re!(IPV4, r"\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}");
 re!(IPV6, r"(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*");
+// As OCR reads IPv6: look-alikes for digits (o, l, I, |, g, s), a space after a colon, a dot
+// before one, one colon of "::" lost. Groups of 1-4 such characters joined by colons.
+re!(
+    IPV6_OCR,
+    r"[0-9a-fA-FoOlI|gsS]{0,4}(?:\.?:\x20?:?\x20?[0-9a-fA-FoOlI|gsS]{1,4}){3,8}(?:\.?::)?"
+);
 
 pub struct IpRecognizer {
     public_ips: bool,
@@ -81,7 +87,35 @@ impl Recognizer for IpRecognizer {
                 found.push(s, s + t.chars().count(), Category::Ip, "ipv6");
             }
         }
+        for m in IPV6_OCR.find_iter(line.text) {
+            let (s, e) = line.span(&m);
+            let bounded = !line.before(s).is_alphanumeric() && !line.at(e).is_alphanumeric();
+            if bounded && ocr_ipv6(m.as_str()) {
+                found.push(s, e, Category::Ip, "ipv6-ocr");
+            }
+        }
     }
+}
+
+/// Does this colon-joined run, as OCR read it, have the structure of an IPv6 address? At least
+/// four groups and three colons, most characters real hex digits, 8+ hex digits in all, a group
+/// of 3-4 digits; not a MAC address (six groups of two) nor a clock time (decimal pairs).
+fn ocr_ipv6(raw: &str) -> bool {
+    let t: String = raw.chars().filter(|c| !matches!(c, ' ' | '.')).collect();
+    let groups: Vec<&str> = t.split(':').filter(|g| !g.is_empty()).collect();
+    let chars: usize = groups.iter().map(|g| g.len()).sum();
+    let hex = t.chars().filter(|c| c.is_ascii_hexdigit()).count();
+    let mac = groups.len() == 6 && !t.contains("::") && groups.iter().all(|g| g.len() == 2);
+    let clock = groups
+        .iter()
+        .all(|g| g.len() <= 2 && g.chars().all(|c| c.is_ascii_digit()));
+    groups.len() >= 4
+        && t.matches(':').count() >= 3
+        && chars >= 8
+        && hex * 10 >= chars * 8
+        && groups.iter().any(|g| g.len() >= 3)
+        && !mac
+        && !clock
 }
 
 #[cfg(test)]
@@ -105,6 +139,23 @@ mod tests {
             ("fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a"),
             ("bind 2001:db8::8a2e:370:7334 port 443", "2001:db8::8a2e:370:7334"),
             ("8.8.8.8", "8.8.8.8"),
+            // as OCR reads them: a space after a colon, l for 1, g for 9, o for 0
+            (
+                "request from fe8o::cg41: 7a2c:e5b0:1d3f user=x",
+                "fe8o::cg41: 7a2c:e5b0:1d3f",
+            ),
+            (
+                "inet6 2a02:5b1f:2lac: :7d0e:b00c/64 scope global",
+                "2a02:5b1f:2lac: :7d0e:b00c",
+            ),
+            (
+                "\"listen\": \"fd3a:91c2:7e0d:aa41::lbe2\",",
+                "fd3a:91c2:7e0d:aa41::lbe2",
+            ),
+            // a dot before "::", one colon of "::" lost
+            ("2406:77ac:e1b.::4c0d:9f10", "2406:77ac:e1b.::4c0d:9f10"),
+            ("peer fe80:a1c3:55ef:d02:9b1e", "fe80:a1c3:55ef:d02:9b1e"),
+            ("2600:19bd:c7e4:: 0a3f:66d1", "2600:19bd:c7e4:: 0a3f:66d1"),
         ] {
             assert_covers(text, Category::Ip, want);
         }
@@ -116,6 +167,12 @@ mod tests {
             "sizes 10, 20, 30, 40",
             "at 10:41:22 the job ran",
             "999.1.1.1",
+            // a MAC address, clock times, a ratio and words with colons
+            "link/ether 40:29:08:90:70:a1 brd ff:ff:ff:ff:ff:ff",
+            "uptime 10:41:22:05 elapsed",
+            "mix 1:2:3:4",
+            "note: see: also: this",
+            "fields id:name:email:role",
         ] {
             assert_not_covered(text, Category::Ip);
         }
