@@ -27,6 +27,27 @@ re!(PEM, r"-----BEGIN [A-Z ]*(?:PRIVATE KEY|CERTIFICATE)[A-Z ]*-----");
 // `=` only as base64 padding: "NAME=value" is a label and a value, not one token.
 re!(TOKEN, r"[A-Za-z0-9+/_-]{16,}={0,2}");
 re!(PASSWORD_TOKEN, r"[A-Za-z0-9!?#%&$*^~+_.-]{8,64}");
+// A padded base64 value, as `kubectl get secret`, `base64` and config dumps print one.
+re!(BASE64_PADDED, r"[A-Za-z0-9+/]{10,}={1,2}");
+
+/// Is this padded run base64 of some bytes: its length a multiple of four (or one short, OCR
+/// dropping a `=`), upper and lower case letters, and a digit, `+`/`/` or case switching back
+/// and forth as encoded bytes give and words (`MaxConnections=`) do not? A short password
+/// encoded this way has too little entropy for [`is_random_token`], but nobody prints a padded
+/// base64 run that is not data.
+fn is_padded_base64(t: &str) -> bool {
+    let n = t.chars().count();
+    let pad = t.chars().rev().take_while(|&c| c == '=').count();
+    let chars: Vec<char> = t.chars().collect();
+    let switches = chars
+        .windows(2)
+        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        .count();
+    (n.is_multiple_of(4) || (n % 4 == 3 && pad == 1))
+        && chars.iter().any(|c| c.is_ascii_uppercase())
+        && chars.iter().any(|c| c.is_ascii_lowercase())
+        && (chars.iter().any(|c| c.is_ascii_digit() || *c == '+' || *c == '/') || switches >= 3)
+}
 
 /// Every match of `re` on the line is a secret under `rule`.
 fn all_matches(re: &regex::Regex, rule: &str, line: &Line<'_>, found: &mut Findings) {
@@ -125,6 +146,14 @@ impl Recognizer for RandomTokenRecognizer {
                 found.push(s, e, Category::Secret, "password-like");
             }
         }
+        for m in BASE64_PADDED.find_iter(line.text) {
+            let (s, e) = line.span(&m);
+            // a whole token: not the tail of a longer one, nor `KEY=` of an assignment
+            let bounded = !super::line::is_token_char(line.before(s)) || matches!(line.before(s), ':' | '=');
+            if bounded && !super::line::is_token_char(line.at(e)) && is_padded_base64(m.as_str()) {
+                found.push(s, e, Category::Secret, "base64-padded");
+            }
+        }
     }
 }
 
@@ -132,6 +161,32 @@ impl Recognizer for RandomTokenRecognizer {
 mod tests {
     use super::super::tests::{assert_covers, assert_not_covered};
     use super::*;
+
+    #[test]
+    fn padded_base64_values() {
+        for (text, want) in [
+            ("R2FyZGVuMjAxOSE=", "R2FyZGVuMjAxOSE="),
+            ("  password: V2ludGVyMjAyMiM=", "V2ludGVyMjAyMiM="),
+            ("data.token=Y2hhbmdlbWUxMjM=", "Y2hhbmdlbWUxMjM="),
+            ("VGhyMXZlIUAjMjAyNA==", "VGhyMXZlIUAjMjAyNA=="),
+            // OCR dropped one '=' of two
+            ("cGFzc3dvcmQxMjM0NTY3=", "cGFzc3dvcmQxMjM0NTY3="),
+            ("secret \"Zm9vYmFyOnNlY3JldA==\" applied", "Zm9vYmFyOnNlY3JldA=="),
+        ] {
+            assert_covers(text, Category::Secret, want);
+        }
+        for text in [
+            // words and assignments, not encoded bytes
+            "MaxConnections=",
+            "DefaultConnectionString=",
+            "retries=3 timeout=30",
+            "ENABLE_FEATURE_FLAG=true",
+            "total=1200 items",
+            "see section=Overview",
+        ] {
+            assert_not_covered(text, Category::Secret);
+        }
+    }
 
     #[test]
     fn shaped_and_random_tokens() {
