@@ -523,11 +523,17 @@ pub fn names(
         Category::Name,
         labelled_person,
     ));
-    // a column that is mostly names: all of its names
+    // a column that is mostly names: all of its names; when two thirds of it are, also its
+    // other cells shaped like a name (a name the gazetteer lacks, a surname OCR misread), as
+    // a reader takes a column of people to hold people
     for col in columns {
         let named: Vec<usize> = col.cells.iter().copied().filter(|&i| person(&lines[i].text)).collect();
-        if named.len() >= 3 && named.len() * 2 >= col.cells.len() {
-            for i in named {
+        if named.len() < 3 || named.len() * 2 < col.cells.len() {
+            continue;
+        }
+        let of_people = named.len() * 3 >= col.cells.len() * 2;
+        for &i in &col.cells {
+            if named.contains(&i) || (of_people && labelled_person(&lines[i].text)) {
                 out.extend(super::whole_line(&lines[i], Category::Name, "name-column").map(|f| (i, f)));
             }
         }
@@ -720,6 +726,58 @@ mod tests {
             .map(|(k, t)| line(10, 40 + 30 * k as u32, 200, 20, t))
             .collect();
         assert!(run(&nav, NameScope::Everywhere).is_empty());
+    }
+
+    #[test]
+    fn a_column_of_people_holds_names_the_gazetteer_lacks() {
+        // a header OCR misread, known names, and names of no list (or misread): all covered
+        let cells = [
+            "Emplovee",
+            "Zorvan Thelquist",
+            "Dana Whitfield",
+            "Chen Ferreira",
+            "Olga Lindqvist",
+            "Priya Raman",
+            "Tomasz Nowak",
+            "Quillon Marbeck",
+            "Maria Qarcia",
+        ];
+        let lines: Vec<TextLine> = cells
+            .iter()
+            .enumerate()
+            .map(|(k, t)| line(10, 10 + 30 * k as u32, 200, 20, t))
+            .collect();
+        assert_eq!(
+            run(&lines, NameScope::Records),
+            vec![
+                "Chen Ferreira",
+                "Dana Whitfield",
+                "Maria Qarcia",
+                "Olga Lindqvist",
+                "Priya Raman",
+                "Quillon Marbeck",
+                "Tomasz Nowak",
+                "Zorvan Thelquist"
+            ]
+        );
+        // a column with only half of it names: the names the gazetteer knows, no more
+        let mixed = [
+            "Dana Whitfield",
+            "Quarterly Budget",
+            "Chen Ferreira",
+            "Access Denied",
+            "Olga Lindqvist",
+            "Quillon Marbeck",
+        ];
+        let lines: Vec<TextLine> = mixed
+            .iter()
+            .enumerate()
+            .map(|(k, t)| line(10, 10 + 30 * k as u32, 200, 20, t))
+            .collect();
+        assert_eq!(
+            run(&lines, NameScope::Records),
+            vec!["Chen Ferreira", "Dana Whitfield", "Olga Lindqvist"]
+        );
     }
 
     #[test]
