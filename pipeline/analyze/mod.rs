@@ -1,6 +1,8 @@
 //! Still-frame analysis: OCR the frame, classify every line, map findings to boxes, add the
 //! address bar and layout-marked names. The live pipeline reuses this per changed region.
 
+mod cover;
+
 use std::time::{Duration, Instant};
 
 use crate::addressbar::BarMemory;
@@ -126,7 +128,6 @@ pub fn read_band(ocr: &mut Ocr, frame: &Frame, band: Rect) -> Result<(Vec<TextLi
 /// Findings of the classifier plus geometry-based detectors, as padded boxes. `bars` carries
 /// the address bars of earlier frames of the same stream (a fresh one for a still).
 pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine], bars: &mut BarMemory) -> Vec<Region> {
-    let bounds = frame.bounds();
     let cfg = classifier.config();
     let findings: Vec<Vec<Finding>> = lines.iter().map(|l| classifier.classify(&l.text)).collect();
     let names = cfg.enabled.contains(&Category::Name).then_some(cfg.names);
@@ -144,8 +145,7 @@ pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine], b
             continue;
         }
         let line = &lines[i];
-        let rect = pad_text_box(line.span_rect(f.start, f.end), line.rect.h, bounds);
-        let rect = keep_clear_of_neighbours(rect, i, lines);
+        let rect = cover::span_cover(frame, lines, i, f.start, f.end);
         regions.push(Region {
             rect,
             category: f.category,
@@ -166,47 +166,6 @@ pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine], b
         }
     }
     regions
-}
-
-/// Padding so no glyph edge survives: character positions from CTC are good to about half a
-/// character, and anti-aliasing bleeds a pixel or two past the detector's box.
-fn pad_text_box(r: Rect, line_h: u32, bounds: Rect) -> Rect {
-    let dx = (line_h as f32 * 0.45).ceil() as u32 + 2;
-    // Vertically the detector's unclipped box already clears the glyphs; more would cut into
-    // the neighbouring lines of tightly set terminals.
-    let dy = (line_h as f32 * 0.06).ceil() as u32;
-    r.pad(dx, dy, bounds)
-}
-
-/// Detector boxes of tightly set lines (terminals) overlap by a few pixels. A redaction box of
-/// line `i` stops at the midpoint of any such overlap, so it covers its own glyphs (which sit in
-/// the middle of the box) without cutting the neighbour's descenders or ascenders.
-fn keep_clear_of_neighbours(mut rect: Rect, i: usize, lines: &[TextLine]) -> Rect {
-    let own = lines[i].rect;
-    for (j, other) in lines.iter().enumerate() {
-        let o = other.rect;
-        if j == i || o.right() <= rect.x || o.x >= rect.right() {
-            continue;
-        }
-        let overlap = own.bottom().min(o.bottom()).saturating_sub(own.y.max(o.y));
-        // a big overlap is the same row (another segment of it), not a neighbour
-        if overlap == 0 || overlap * 10 > own.h.min(o.h) * 4 {
-            continue;
-        }
-        if o.center_y() < own.center_y() {
-            let limit = (own.y + o.bottom()) / 2;
-            if rect.y < limit {
-                let bottom = rect.bottom();
-                rect = Rect::new(rect.x, limit.min(bottom), rect.w, bottom - limit.min(bottom));
-            }
-        } else {
-            let limit = (own.bottom() + o.y).div_ceil(2);
-            if rect.bottom() > limit {
-                rect.h = limit.saturating_sub(rect.y);
-            }
-        }
-    }
-    rect
 }
 
 #[cfg(test)]
