@@ -257,10 +257,23 @@ pub fn whole_cells(lines: &[TextLine], findings: &[Vec<Finding>], columns: &[Col
             continue;
         }
         if let Some(f) = findings[i].iter().find(|f| loose(f.category)) {
-            out.extend(whole_line(&lines[i], f.category, "whole-cell").map(|w| (i, w)));
+            if !shell_prompt(&lines[i].text, f.start) {
+                out.extend(whole_line(&lines[i], f.category, "whole-cell").map(|w| (i, w)));
+            }
         }
     }
     out
+}
+
+/// `user@host:~/dir$ command`: the address is a shell prompt's, and what follows it is the
+/// command, not the rest of a garbled address (the prompt itself stays covered).
+fn shell_prompt(text: &str, start: usize) -> bool {
+    let token: String = text.chars().skip(start).take_while(|c| !c.is_whitespace()).collect();
+    let Some((user_host, path)) = token.split_once(':') else {
+        return false;
+    };
+    // the working directory (OCR may read the `$` after it as `S`), or the prompt's sign
+    user_host.contains('@') && (path.starts_with(['~', '/']) || path.ends_with(['$', '#', '%', '>']))
 }
 
 /// A cell that can be a host name: one or two words of four or more letters and digits, written
@@ -498,5 +511,20 @@ mod tests {
         let cols = columns(&lines);
         let got = column_mates(&lines, &findings, &cols, &Category::ALL);
         assert!(got.is_empty(), "{:?}", covered(&lines, &got));
+    }
+}
+
+#[cfg(test)]
+mod prompt_tests {
+    use super::shell_prompt;
+
+    #[test]
+    fn a_prompts_command_is_not_part_of_its_address() {
+        assert!(shell_prompt("ops@jump-01:~$ echo done", 0));
+        assert!(shell_prompt("ops@jump-01:~S echo done", 0));
+        assert!(shell_prompt("root@db:/var/log# tail -f x", 0));
+        // a garbled address in a cell is still one value
+        assert!(!shell_prompt("rsaleh@int proseware comau", 0));
+        assert!(!shell_prompt("mail: ana@corp.example", 6));
     }
 }
