@@ -44,28 +44,6 @@ fn status(sock: &Path) -> Option<serde_json::Value> {
     serde_json::from_str(&reply).ok()
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    read(Path::new(&format!("/proc/{pid}/status")))
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:")?.trim().strip_suffix("kB")?.trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// Frames ffprobe decodes in a file (0 if it cannot read it).
-fn decoded_frames(file: &Path) -> u64 {
-    let o = Command::new("ffprobe")
-        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
-        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
-        .arg(file)
-        .output()
-        .expect("ffprobe (make deps)");
-    String::from_utf8_lossy(&o.stdout)
-        .trim()
-        .trim_end_matches(',')
-        .parse()
-        .unwrap_or(0)
-}
-
 fn dashboard() -> String {
     format!("file:{}", common::asset("examples/intranet-dashboard.png").display())
 }
@@ -100,13 +78,13 @@ fn a_stdout_nobody_reads_drops_and_counts_frames_and_ctrl_c_still_stops() {
     let _never_read = scrim.stdout.take().unwrap();
     let dropped = |min: u64| move |st: serde_json::Value| st["dropped"].as_u64().is_some_and(|d| d >= min);
     common::wait_for(120, "frames to be dropped", || status(&sock).is_some_and(dropped(10)));
-    let rss_before = rss_kib(scrim.id());
+    let rss_before = common::rss_kib(scrim.id());
     let first = status(&sock).unwrap();
     // ten seconds more at 10 fps: a queue would hold 100 more 1080p frames (800 MB)
     common::wait_for(60, "more frames to be dropped", || {
         status(&sock).is_some_and(dropped(first["dropped"].as_u64().unwrap() + 100))
     });
-    let rss_after = rss_kib(scrim.id());
+    let rss_after = common::rss_kib(scrim.id());
     let last = status(&sock).unwrap();
     assert!(
         rss_after < rss_before + 64 * 1024,
@@ -184,7 +162,7 @@ fn the_x_server_lost_under_a_screen_capture_ends_it_and_keeps_the_recording() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(took < Duration::from_secs(5), "took {took:?} to notice: {stderr}");
-    let frames = decoded_frames(&out);
+    let frames = common::decoded_frames(&out);
     assert!(frames >= 10, "{frames} frames in the recording: {stderr}");
     eprintln!("X server lost: scrim ended after {took:?}, {frames} frames kept");
 }
@@ -250,7 +228,7 @@ exit 0"
             [format!("share.{ext}")],
             "{out}"
         );
-        let frames = decoded_frames(&dir.path().join(format!("kept.{ext}")));
+        let frames = common::decoded_frames(&dir.path().join(format!("kept.{ext}")));
         assert!(frames >= 5, "{ext}: {frames} frames playable: {stderr}");
         eprintln!("disk full under live {ext}: {frames} frames kept playable");
     }

@@ -36,21 +36,6 @@ fn stderr_of(child: Child) -> String {
     String::from_utf8_lossy(&child.wait_with_output().unwrap().stderr).into_owned()
 }
 
-/// Frames ffprobe decodes in a file (0 if it cannot read it).
-fn decoded_frames(file: &Path) -> u64 {
-    let o = Command::new("ffprobe")
-        .args(["-v", "error", "-count_frames", "-select_streams", "v:0"])
-        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
-        .arg(file)
-        .output()
-        .expect("ffprobe (make deps)");
-    String::from_utf8_lossy(&o.stdout)
-        .trim()
-        .trim_end_matches(',')
-        .parse()
-        .unwrap_or(0)
-}
-
 fn partial_of(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{}.scrim-partial", out.file_name().unwrap().to_string_lossy()))
 }
@@ -111,7 +96,7 @@ fn live_to_file_survives(sig: i32, ext: &str) {
     let released = std::fs::read_to_string(&stats).unwrap().lines().count() as u64;
     assert!(released > 0);
     assert_eq!(
-        decoded_frames(&out),
+        common::decoded_frames(&out),
         released,
         "every released frame is in {}: {err}",
         out.display()
@@ -225,7 +210,10 @@ fn sigkill_leaves_no_helper_running_and_nothing_under_the_result_name() {
     });
     assert!(!out.exists(), "a killed recording must not look complete");
     // the encoder read the end of its input and completed the file under its partial name
-    assert!(decoded_frames(&partial) > 0, "the frames written so far are lost");
+    assert!(
+        common::decoded_frames(&partial) > 0,
+        "the frames written so far are lost"
+    );
 }
 
 #[test]
@@ -255,7 +243,7 @@ fn a_second_interrupt_stops_at_once_and_leaves_nothing_half_written() {
         // the second signal arrived while finishing: nothing is left at all
         Some(130) => assert!(!out.exists() && !partial.exists(), "{err}"),
         // the recording was complete before the second one was handled
-        Some(0) => assert!(decoded_frames(&out) > 0 && !partial.exists(), "{err}"),
+        Some(0) => assert!(common::decoded_frames(&out) > 0 && !partial.exists(), "{err}"),
         _ => panic!("{status}: {err}"),
     }
 }
@@ -296,5 +284,5 @@ fn sigint_to_a_pipeline_ends_the_stdout_sink_cleanly() {
     assert!(status.success(), "{status}: {err}");
     assert!(!err.contains("scrim: error"), "{err}");
     // what reached the reader is whole frames of a valid stream
-    assert!(decoded_frames(&y4m) > 0, "{err}");
+    assert!(common::decoded_frames(&y4m) > 0, "{err}");
 }

@@ -84,10 +84,7 @@ fn children(pid: u32) -> usize {
 }
 
 fn sample(pid: u32, sock: &Path, at: Duration) -> Sample {
-    let rss_kib = read(Path::new(&format!("/proc/{pid}/status")))
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:")?.trim().strip_suffix("kB")?.trim().parse().ok())
-        .unwrap_or(0);
+    let rss_kib = common::rss_kib(pid);
     let taken = Sample {
         at,
         rss_kib,
@@ -372,20 +369,6 @@ fn account(name: &str, stats: &Path, stderr: &str, received: u64) {
     );
 }
 
-fn frames_in(recording: &Path) -> u64 {
-    let o = Command::new("ffprobe")
-        .args(["-v", "error", "-count_packets", "-select_streams", "v:0"])
-        .args(["-show_entries", "stream=nb_read_packets", "-of", "csv=p=0"])
-        .arg(recording)
-        .output()
-        .expect("ffprobe (make deps)");
-    String::from_utf8_lossy(&o.stdout)
-        .trim()
-        .trim_end_matches(',')
-        .parse()
-        .unwrap()
-}
-
 /// The replay: a fresh recording of a real Chromium session, played over and over at 30 fps.
 #[test]
 fn a_looped_browser_session_replay_holds_its_memory_threads_fds_and_every_frame() {
@@ -402,7 +385,7 @@ fn a_looped_browser_session_replay_holds_its_memory_threads_fds_and_every_frame(
         "recording failed: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let frames = frames_in(&rec);
+    let frames = common::ffprobe_count(&rec, "packets").expect("ffprobe reads the recording");
     assert!(frames > 30, "{frames} frames recorded");
     soak(Scenario {
         name: "browser replay (--loop)",

@@ -21,7 +21,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use desktop::{inside_desktop, outcomes, read_frames, swaymsg_tree, test_dir, wait_for, wait_settled, Live};
+use desktop::{
+    inside_desktop, outcomes, read_frames, swaymsg_tree, test_dir, wait_for, wait_settled, Live, EMAILS, KEY, PHONE,
+};
 
 fn foot_windows() -> usize {
     swaymsg_tree().matches("\"app_id\": \"foot\"").count()
@@ -61,14 +63,6 @@ fn chooser_shown() -> usize {
 fn token_file() -> PathBuf {
     PathBuf::from(std::env::var("XDG_STATE_HOME").unwrap()).join("scrim/portal.restore-token")
 }
-
-const EMAILS: [&str; 3] = [
-    "hana.okoye@acme.example",
-    "luis.marquez@acme.example",
-    "priya.raman@acme.example",
-];
-const KEY: &str = "sk_live_9fKq2LmZx81VbTr4Ws0YhNcE";
-const PHONE: &str = "+1 415 555 0142";
 
 /// The first window: a harmless header, then records with secrets, long enough to scroll.
 fn records(dir: &Path) -> PathBuf {

@@ -16,15 +16,10 @@ mod desktop;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use desktop::{inside_desktop, outcomes, read_frames, swaymsg_tree, test_dir, wait_for, wait_settled, Live};
+use desktop::{
+    inside_desktop, outcomes, read_frames, swaymsg_tree, test_dir, wait_for, wait_settled, Live, EMAILS, KEY, PHONE,
+};
 
-const EMAILS: [&str; 3] = [
-    "hana.okoye@acme.example",
-    "luis.marquez@acme.example",
-    "priya.raman@acme.example",
-];
-const KEY: &str = "sk_live_9fKq2LmZx81VbTr4Ws0YhNcE";
-const PHONE: &str = "+1 415 555 0142";
 const ROWS: usize = 36;
 
 fn ip(i: usize) -> String {

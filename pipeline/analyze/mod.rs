@@ -211,6 +211,15 @@ mod tests {
         }
     }
 
+    /// The boxes of one category.
+    fn rects(a: &Analysis, category: Category) -> Vec<Rect> {
+        a.regions
+            .iter()
+            .filter(|r| r.category == category)
+            .map(|r| r.rect)
+            .collect()
+    }
+
     fn analyzer(script: Vec<(Rect, &'static str)>) -> Analyzer {
         let ocr = Ocr {
             detector: Box::new(Script(script.clone())),
@@ -251,12 +260,7 @@ mod tests {
         ])
         .analyze(&frame)
         .unwrap();
-        let names: Vec<Rect> = a
-            .regions
-            .iter()
-            .filter(|r| r.category == Category::Name)
-            .map(|r| r.rect)
-            .collect();
+        let names = rects(&a, Category::Name);
         assert_eq!(names.len(), 3, "{names:?}");
         assert!(names.iter().all(|r| r.y < 290));
     }
@@ -271,12 +275,7 @@ mod tests {
         ])
         .analyze(&frame)
         .unwrap();
-        let ip: Vec<Rect> = a
-            .regions
-            .iter()
-            .filter(|r| r.category == Category::Ip)
-            .map(|r| r.rect)
-            .collect();
+        let ip = rects(&a, Category::Ip);
         assert_eq!(ip.len(), 1);
         // own box 124..154; neighbours end at 130 and start at 148
         assert_eq!((ip[0].y, ip[0].bottom()), (127, 151), "{ip:?}");

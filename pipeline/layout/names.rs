@@ -560,6 +560,15 @@ mod tests {
         got
     }
 
+    /// One cell per row, stacked in a column.
+    fn column(cells: &[&str]) -> Vec<TextLine> {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(k, t)| line(10, 10 + 30 * k as u32, 200, 20, t))
+            .collect()
+    }
+
     #[test]
     fn names_beside_their_address_and_in_headers() {
         let lines = vec![
@@ -742,11 +751,7 @@ mod tests {
             "Quillon Marbeck",
             "Maria Qarcia",
         ];
-        let lines: Vec<TextLine> = cells
-            .iter()
-            .enumerate()
-            .map(|(k, t)| line(10, 10 + 30 * k as u32, 200, 20, t))
-            .collect();
+        let lines = column(&cells);
         assert_eq!(
             run(&lines, NameScope::Records),
             vec![
@@ -769,11 +774,7 @@ mod tests {
             "Olga Lindqvist",
             "Quillon Marbeck",
         ];
-        let lines: Vec<TextLine> = mixed
-            .iter()
-            .enumerate()
-            .map(|(k, t)| line(10, 10 + 30 * k as u32, 200, 20, t))
-            .collect();
+        let lines = column(&mixed);
         assert_eq!(
             run(&lines, NameScope::Records),
             vec!["Chen Ferreira", "Dana Whitfield", "Olga Lindqvist"]

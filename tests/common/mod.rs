@@ -105,6 +105,36 @@ impl Drop for Procs {
     }
 }
 
+/// What ffprobe counts in the first video stream of a file, "frames" (decoded) or "packets";
+/// `None` if it cannot read the file.
+pub fn ffprobe_count(file: &Path, what: &str) -> Option<u64> {
+    let o = Command::new("ffprobe")
+        .args(["-v", "error", &format!("-count_{what}"), "-select_streams", "v:0"])
+        .args(["-show_entries", &format!("stream=nb_read_{what}"), "-of", "csv=p=0"])
+        .arg(file)
+        .output()
+        .expect("ffprobe (make deps)");
+    String::from_utf8_lossy(&o.stdout)
+        .trim()
+        .trim_end_matches(',')
+        .parse()
+        .ok()
+}
+
+/// Frames ffprobe decodes in a file (0 if it cannot read it).
+pub fn decoded_frames(file: &Path) -> u64 {
+    ffprobe_count(file, "frames").unwrap_or(0)
+}
+
+/// Resident memory of a process, KiB (0 once it is gone).
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:")?.trim().strip_suffix("kB")?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 /// Runs ffmpeg quietly (overwriting outputs) and fails the test with its message if it fails.
 /// ffmpeg is part of the test set-up (`make deps`).
 pub fn ffmpeg(args: &[&str]) {

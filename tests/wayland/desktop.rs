@@ -90,6 +90,15 @@ pub fn test_dir() -> tempfile::TempDir {
 
 pub use super::common::wait_for;
 
+/// The fake secrets both Wayland tests put on screen.
+pub const EMAILS: [&str; 3] = [
+    "hana.okoye@acme.example",
+    "luis.marquez@acme.example",
+    "priya.raman@acme.example",
+];
+pub const KEY: &str = "sk_live_9fKq2LmZx81VbTr4Ws0YhNcE";
+pub const PHONE: &str = "+1 415 555 0142";
+
 pub fn swaymsg_tree() -> String {
     let o = Command::new("swaymsg").args(["-t", "get_tree"]).output().unwrap();
     String::from_utf8_lossy(&o.stdout).into_owned()
