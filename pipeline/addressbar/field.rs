@@ -126,3 +126,44 @@ pub fn panel_right_edge(frame: &Frame, y: u32, x: u32) -> Option<u32> {
     let bg = frame.pixel(x, y);
     (x..frame.width()).find(|&c| !close(frame.pixel(c, y), bg))
 }
+
+/// The first column left of `x` on row `y` where the colour leaves that of `(x, y)`: the left
+/// edge of a panel (see [`panel_right_edge`]).
+pub fn panel_left_edge(frame: &Frame, y: u32, x: u32) -> Option<u32> {
+    if y >= frame.height() || x >= frame.width() {
+        return None;
+    }
+    let bg = frame.pixel(x, y);
+    (0..x).rev().find(|&c| !close(frame.pixel(c, y), bg))
+}
+
+/// Where a panel opened under a toolbar ends, seen down its inner margins: each of `columns`
+/// (just inside the panel's left or right edge, where no row text or icon reaches) keeps the
+/// panel's colour from `y` down to the panel's bottom edge, and the page behind it starts
+/// there. Thin lines inside the panel (a separator, a row highlight's rounded end) interrupt
+/// the colour for a few pixels only. The lowest end over the columns: one of them may run into
+/// something of the panel that reaches its edge (Chromium's selected-row bar on the left).
+/// `None` where no column ends before the frame does.
+pub fn panel_bottom(frame: &Frame, y: u32, columns: &[u32], line_h: u32) -> Option<u32> {
+    let max_gap = (line_h / 6).max(3);
+    let ends = columns
+        .iter()
+        .filter(|&&x| x < frame.width() && y < frame.height())
+        .map(|&x| {
+            let bg = frame.pixel(x, y);
+            let (mut last, mut gap) = (y, 0);
+            for row in y..frame.height() {
+                if close(frame.pixel(x, row), bg) {
+                    last = row;
+                    gap = 0;
+                } else {
+                    gap += 1;
+                    if gap > max_gap {
+                        return Some(last + 1);
+                    }
+                }
+            }
+            None
+        });
+    ends.flatten().max()
+}

@@ -141,7 +141,7 @@ impl Remembered {
             return None;
         }
         let (x0, x1) = (f.x.saturating_sub(h / 2), (f.right() + h / 2).min(frame.width()));
-        let rows = popup::rows_below(lines, f.bottom(), f.x + h, h, (x0, x1))?;
+        let (rows, _) = popup::rows_below(lines, f.bottom(), f.x + h, h, (x0, x1))?;
         Some(Rect::from_corners_f(
             x0 as f32,
             f.bottom() as f32,

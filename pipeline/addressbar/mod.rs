@@ -152,14 +152,10 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
             (l.rect.bottom() + h / 2) as f32,
             bounds,
         );
-        let popup = popup::rows_below(lines, l.rect.bottom(), l.rect.x, h, (x0, x1)).map(|rows| {
-            Rect::from_corners_f(
-                x0 as f32,
-                field.bottom() as f32,
-                x1 as f32,
-                (rows.bottom() + h / 2) as f32,
-                bounds,
-            )
+        let popup = popup::rows_below(lines, l.rect.bottom(), l.rect.x, h, (x0, x1)).map(|(rows, first)| {
+            let inside = (l.rect.bottom() + 2).min(frame.height() - 1);
+            let bottom = popup::bottom(frame, rows, first, inside, l.rect, h);
+            Rect::from_corners_f(x0 as f32, field.bottom() as f32, x1 as f32, bottom as f32, bounds)
         });
         bars.push(Seen {
             field,

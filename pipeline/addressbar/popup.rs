@@ -4,7 +4,8 @@
 //! DuckDuckGo Search", "payroll.intr — Search with Google"), which is exactly what must not be
 //! seen, and no text pattern can tell a half-typed host from a search word.
 
-use crate::frame::Rect;
+use super::field;
+use crate::frame::{Frame, Rect};
 use crate::ocr::TextLine;
 
 /// Lower-case letters and digits only: OCR drops and doubles dots and spaces in small UI text
@@ -67,8 +68,15 @@ fn same_row(a: Rect, b: Rect) -> bool {
 /// The rows of an open popup under a field whose text starts at `text_x` (lines of height
 /// about `h`): lines starting near that column, each within a couple of line heights of the
 /// one above, beginning right under `field_bottom`; lines sharing a row with one of them
-/// ("Search with Google" beside the typed text) belong to it. Their bounding box, if any.
-pub fn rows_below(lines: &[TextLine], field_bottom: u32, text_x: u32, h: u32, x_range: (u32, u32)) -> Option<Rect> {
+/// ("Search with Google" beside the typed text) belong to it. Their bounding box, if any, and
+/// the bottom of the first row.
+pub fn rows_below(
+    lines: &[TextLine],
+    field_bottom: u32,
+    text_x: u32,
+    h: u32,
+    x_range: (u32, u32),
+) -> Option<(Rect, u32)> {
     let h = h.max(8);
     let mut below: Vec<&TextLine> = lines
         .iter()
@@ -118,7 +126,31 @@ pub fn rows_below(lines: &[TextLine], field_bottom: u32, text_x: u32, h: u32, x_
         .iter()
         .map(|l| l.rect)
         .filter(|&r| r.bottom() <= bottom + h && column.iter().any(|&c| same_row(c, r)));
+    let first = column.first()?.bottom();
     rows.fold(None, |u: Option<Rect>, r| Some(u.map_or(r, |u| u.union(r))))
+        .map(|u| (u, first))
+}
+
+/// The bottom of an open popup: under its last row of text, or where the panel's pixels end if
+/// that is higher. Rows of the page can line up with the popup's column and follow it at a row's
+/// distance (a table whose second column starts where the suggestions do), so text alone runs
+/// on into the page; the panel's inner margins, left and right of its rows, show where it ends.
+/// `y` is a glyph-free row inside the panel (under the typed text), `text` the typed line. The
+/// margins count only if they run at least past the first row (`first_row_bottom`): a margin
+/// that ends sooner was not the panel's.
+pub fn bottom(frame: &Frame, rows: Rect, first_row_bottom: u32, y: u32, text: Rect, h: u32) -> u32 {
+    let text_bottom = rows.bottom() + h / 2;
+    let left = field::panel_left_edge(frame, y, text.x)
+        .map(|e| e + 3)
+        .filter(|&c| c < text.x);
+    let right = field::panel_right_edge(frame, y, text.right() + 2)
+        .filter(|&e| e > text.right() + 4 * h)
+        .map(|e| e - 3);
+    let columns: Vec<u32> = left.into_iter().chain(right).collect();
+    match field::panel_bottom(frame, y, &columns, h) {
+        Some(panel) if panel >= first_row_bottom => text_bottom.min(panel),
+        _ => text_bottom,
+    }
 }
 
 /// An omnibox being typed into, found from text alone: a line near the top (`typed`) with a
@@ -220,7 +252,7 @@ mod tests {
     #[test]
     fn popup_rows_stop_where_the_panel_ends() {
         let lines = chromium_typing();
-        let rows = rows_below(&lines, 80, 169, 24, (118, 1837)).unwrap();
+        let rows = rows_below(&lines, 80, 169, 24, (118, 1837)).unwrap().0;
         assert_eq!(rows.y, 94);
         assert_eq!(rows.bottom(), 197);
         // the page's own text further down is not part of it
@@ -236,7 +268,7 @@ mod tests {
             line(2, 134, 258, 40, "Error response"),
         ];
         assert_eq!(typing_signature(&lines, 216), vec![0]);
-        let rows = rows_below(&lines, 104, 281, 30, (230, 1690)).unwrap();
+        let rows = rows_below(&lines, 104, 281, 30, (230, 1690)).unwrap().0;
         assert!(rows.x <= 271 && rows.right() >= 487, "{rows:?}");
     }
 
@@ -253,7 +285,7 @@ mod tests {
             line(236, 178, 137, 20, "Q vault.ops.acme."),
             line(41, 160, 240, 48, "Team wiki"),
         ];
-        let rows = rows_below(&lines, 104, 270, 24, (220, 1060)).unwrap();
+        let rows = rows_below(&lines, 104, 270, 24, (220, 1060)).unwrap().0;
         assert!(rows.bottom() >= 198, "{rows:?}");
     }
 
@@ -270,8 +302,46 @@ mod tests {
             line(235, 234, 235, 21, "Owner: Lei Sun · 1 Feb 2027"),
             line(239, 275, 267, 17, "Connect to the bastion host first."),
         ];
-        let rows = rows_below(&lines, 104, 279, 24, (224, 1092)).unwrap();
+        let rows = rows_below(&lines, 104, 279, 24, (224, 1092)).unwrap().0;
         assert!(rows.y <= 117 && rows.right() >= 578, "{rows:?}");
         assert!(rows.bottom() < 186, "{rows:?}");
+    }
+
+    /// A white popup panel (x 120..900, down to y 200) over a dark page whose table's second
+    /// column starts where the popup's rows do, a row's distance under the last suggestion.
+    fn panel_over_a_table() -> (Frame, Vec<TextLine>) {
+        let mut f = Frame::filled(1280, 720, [20, 30, 50, 255]).unwrap();
+        let w = f.width();
+        let data = f.data_mut();
+        for y in 40..200 {
+            for x in 120..900 {
+                let i = ((y * w + x) * 4) as usize;
+                data[i..i + 4].copy_from_slice(&[255, 255, 255, 255]);
+            }
+        }
+        let lines = vec![
+            line(170, 55, 150, 24, "mail-24.soylen"),
+            line(170, 100, 330, 24, "mail-24.soylen - DuckDuckGo Search"),
+            line(170, 150, 300, 24, "mail-24.soylent.home.arpa"),
+            // the page: its table's rows at a row's distance, in the popup's column
+            line(40, 215, 60, 22, "Date"),
+            line(172, 215, 120, 22, "Customer"),
+            line(172, 255, 180, 22, "Nora Fairweather"),
+            line(172, 295, 160, 22, "Joanna Kowalski"),
+        ];
+        (f, lines)
+    }
+
+    #[test]
+    fn the_panel_edge_ends_a_popup_whose_column_the_page_continues() {
+        let (frame, lines) = panel_over_a_table();
+        let (rows, first) = rows_below(&lines, 79, 170, 24, (98, 900)).unwrap();
+        // by text alone the page's column runs on under the suggestions
+        assert!(rows.bottom() > 300, "{rows:?}");
+        let b = bottom(&frame, rows, first, 81, lines[0].rect, 24);
+        assert!((200..=202).contains(&b), "{b}");
+        // a panel that cannot be told from the page (the same colour): the text decides
+        let plain = Frame::filled(1280, 720, [255, 255, 255, 255]).unwrap();
+        assert_eq!(bottom(&plain, rows, first, 81, lines[0].rect, 24), rows.bottom() + 12);
     }
 }
