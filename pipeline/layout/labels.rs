@@ -300,6 +300,10 @@ pub fn labelled_secrets(lines: &[TextLine]) -> Vec<(usize, Finding)> {
 
 /// The value cell of the label cell `i`: the nearest line right of it on its row, else the
 /// line right under it, starting in its column. Never another label.
+///
+/// A label in a table's header row ("Access key ID | Status | Created") labels the column under
+/// it, not the header beside it; a heading ("Security credentials", set larger than what
+/// follows) labels a section, not the line under it.
 pub fn value_of(lines: &[TextLine], i: usize) -> Option<usize> {
     let lr = lines[i].rect;
     let h = lr.h.max(8);
@@ -308,7 +312,8 @@ pub fn value_of(lines: &[TextLine], i: usize) -> Option<usize> {
         .enumerate()
         .filter(|(j, l)| *j != i && l.rect.x >= lr.right() && l.rect.x - lr.right() <= 30 * h && same_row(l.rect, lr))
         .min_by_key(|(_, l)| l.rect.x - lr.right())
-        .map(|(j, _)| j);
+        .map(|(j, _)| j)
+        .filter(|_| !header_row(lines, i));
     let below = || {
         lines
             .iter()
@@ -318,13 +323,50 @@ pub fn value_of(lines: &[TextLine], i: usize) -> Option<usize> {
                     && l.rect.y >= lr.bottom().saturating_sub(h / 4)
                     && l.rect.y <= lr.bottom() + h * 6 / 5
                     && l.rect.x.abs_diff(lr.x) <= h * 3 / 2
+                    && l.rect.h * 4 >= lr.h * 3
             })
             .min_by_key(|(_, l)| l.rect.y)
             .map(|(j, _)| j)
     };
     right
         .or_else(below)
-        .filter(|&j| !secret_label(&lines[j].text) && !name_label(&lines[j].text))
+        .filter(|&j| !secret_label(&lines[j].text) && !name_label(&lines[j].text) && !plural_label(&lines[j].text))
+}
+
+/// A heading naming secrets or people in the plural ("Access keys", "API tokens", "Owners"):
+/// the title of a section, never a value.
+fn plural_label(text: &str) -> bool {
+    let t = text.trim();
+    t.strip_suffix('s')
+        .is_some_and(|one| secret_label(one) || name_label(one))
+}
+
+/// Is line `i` one of a table's column headers: on a row of three or more cells, each a short
+/// capitalised caption of words (no digits, no symbols a value would have), with a value under
+/// it that is no caption? A form's label column has the next label under it ("Reporter" over
+/// "Assignee"), and a person's name is a caption too.
+fn header_row(lines: &[TextLine], i: usize) -> bool {
+    let caption = |t: &str| {
+        let t = t.trim();
+        let words = t.split_whitespace().count();
+        (1..=3).contains(&words)
+            && t.chars().next().is_some_and(char::is_uppercase)
+            && t.chars().all(|c| c.is_alphabetic() || " /-#()".contains(c))
+    };
+    let lr = lines[i].rect;
+    let h = lr.h.max(8);
+    // the label and the cells after it: a spreadsheet's row number or a sidebar before it
+    // does not make the row less of a header
+    let row: Vec<&TextLine> = lines
+        .iter()
+        .filter(|l| same_row(l.rect, lr) && l.rect.x >= lr.x)
+        .collect();
+    let under = lines
+        .iter()
+        .filter(|l| l.rect.y >= lr.bottom().saturating_sub(h / 4) && l.rect.y <= lr.bottom() + h * 2)
+        .filter(|l| l.rect.x.abs_diff(lr.x) <= h)
+        .min_by_key(|l| l.rect.y);
+    row.len() >= 3 && row.iter().all(|l| caption(&l.text)) && under.is_some_and(|u| !caption(&u.text))
 }
 
 #[cfg(test)]
@@ -420,5 +462,34 @@ mod tests {
             ]
         );
         assert!(got.iter().all(|(_, c)| *c == Category::Secret));
+    }
+
+    #[test]
+    fn headers_label_their_columns_and_headings_their_sections() {
+        let lines = vec![
+            line(200, 120, 330, 30, "Security credentials"),
+            line(220, 160, 150, 26, "Access keys"),
+            line(10, 230, 20, 20, "1"),
+            line(230, 230, 140, 20, "Access key ID"),
+            line(500, 230, 60, 20, "Status"),
+            line(640, 230, 70, 20, "Created"),
+            line(230, 262, 250, 20, "ASIADO4KNEQPKCZLV4H7"),
+            line(500, 262, 70, 20, "Inactive"),
+            line(640, 262, 110, 20, "09.01.2026"),
+            // a form row keeps its value beside the label
+            line(230, 320, 90, 20, "API key"),
+            line(360, 320, 220, 20, "k3yk3yk3yk3yk3yk3y00"),
+            // ... also where its row takes in a sidebar link: three captions, the next label under
+            line(10, 360, 60, 20, "Backlog"),
+            line(230, 362, 90, 20, "Password"),
+            line(360, 362, 200, 20, "Summer Orchard"),
+            line(230, 390, 90, 20, "Priority"),
+        ];
+        let got = covered(&lines, &labelled_secrets(&lines));
+        let texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["ASIADO4KNEQPKCZLV4H7", "k3yk3yk3yk3yk3yk3y00", "Summer Orchard"]
+        );
     }
 }
