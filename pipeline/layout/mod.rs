@@ -74,6 +74,12 @@ pub fn context_findings(
     if let Some(scope) = names.filter(|_| enabled.contains(&Category::Name)) {
         out.extend(names::names(lines, findings, &columns, scope));
         out.extend(byline::bylines(lines));
+        let classified = findings
+            .iter()
+            .enumerate()
+            .flat_map(|(i, fs)| fs.iter().map(move |f| (i, f.clone())));
+        let found: Vec<(usize, Finding)> = out.iter().cloned().chain(classified).collect();
+        out.extend(names::seen_elsewhere(lines, &found));
     }
     // a cell can sit in two columns (left- and right-aligned) or under two labels
     out.sort_by(|(i, a), (j, b)| (i, a.start, a.end, a.category).cmp(&(j, b.start, b.end, b.category)));

@@ -7,6 +7,12 @@ re!(
     KEY_VALUE,
     r#"(?i)([A-Za-z0-9_.-]*(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth|session|sid|signature|sig)[A-Za-z0-9_.-]*)["']?(\s*[:=]\s*|\s+(?:is|was)\s+)(["']?)([^\s"',;]+)"#
 );
+// "the password for the shared account is X", "token to the staging API: X": a secret word,
+// what it is for (a few words after for/to/of/on), then the value
+re!(
+    KEY_FOR_VALUE,
+    r#"(?i)\b(?:pass(?:word|phrase|code)|pin|token|secret|api[ _-]?key|key)\s+(?:for|to|of|on)(?:\s+[\w.@/-]+){1,5}?(?:\s+(?:is|was)\s+|\s*[:=]\s*)(["']?)([^\s"',;]+)"#
+);
 re!(
     PASSWORD_FLAG,
     r"(?:^|\s)(?:-p|--password[= ]|--pass[= ]|--token[= ]|-P )([^\s'\x22]{4,})"
@@ -46,6 +52,18 @@ impl Recognizer for AssignmentRecognizer {
             let (s, e) = line.span(&v);
             found.push(s, e, Category::Secret, "secret-assignment");
         }
+        for c in KEY_FOR_VALUE.captures_iter(line.text) {
+            let v = c.get(2).expect("value group");
+            let t = v.as_str().trim_end_matches(['.', '!', '?']);
+            // prose goes on in words ("the key to the door is under the mat"); a value has a
+            // digit or a symbol
+            let looks_secret =
+                t.chars().count() >= 4 && t.chars().any(|c| c.is_ascii_digit() || "!#%&$*^~@".contains(c));
+            if looks_secret {
+                let (s, e) = line.span(&v);
+                found.push(s, e, Category::Secret, "secret-assignment");
+            }
+        }
         for c in PASSWORD_FLAG.captures_iter(line.text) {
             let v = c.get(1).expect("value group");
             let k = checks::classes(v.as_str());
@@ -67,6 +85,8 @@ mod tests {
     fn assignments_and_flags() {
         for (text, want) in [
             ("the wifi password is hunter2", "hunter2"),
+            ("password for the shared account is Copper2011@", "Copper2011@"),
+            ("the token for the staging API: 9f8e7d6c5b4a", "9f8e7d6c5b4a"),
             ("db_password=s3cret", "s3cret"),
             ("mysql -h db -u admin -pCMTzowt571?PIf", "CMTzowt571?PIf"),
             (
@@ -84,6 +104,8 @@ mod tests {
             "password: required",
             "grep -i -e pass -e token",
             "Revoked keys stop working immediately.",
+            "The key to the door is under the mat.",
+            "The password for the VPN is in the vault.",
         ] {
             assert_not_covered(text, Category::Secret);
         }
