@@ -21,7 +21,38 @@ pub fn span_cover(frame: &Frame, lines: &[TextLine], i: usize, start: usize, end
     if exact {
         rect = stop_in_word_gaps(frame, line, glyphs, rect, start, end);
     }
-    keep_clear_of_neighbours(rect, i, lines)
+    let rect = keep_clear_of_neighbours(rect, i, lines);
+    fit_to_ink_rows(frame, rect, line.rect.h)
+}
+
+/// `rect` with the blank rows above and below its glyphs' ink trimmed, less a margin. The
+/// detector's box is a good deal taller than the ink; covers that tall leave a hairline between
+/// the rows of a table, and a column of them reads as one dark block, which an OCR's page
+/// layout takes for a picture and skips the text beside it with ("Ticket 1001" next to a
+/// column of covered addresses). Only trims: no row with ink is uncovered, and a cover with no
+/// ink row found (text fainter than the ink threshold) stays as it was.
+fn fit_to_ink_rows(frame: &Frame, rect: Rect, line_h: u32) -> Rect {
+    let rect = rect.intersect(frame.bounds());
+    if rect.is_empty() {
+        return rect;
+    }
+    let inked = |y: u32| {
+        let (mut lo, mut hi) = (u8::MAX, 0u8);
+        for px in frame.row_span(y, rect.x, rect.right()).chunks_exact(4) {
+            let l = ((px[0] as u32 * 77 + px[1] as u32 * 150 + px[2] as u32 * 29) >> 8) as u8;
+            lo = lo.min(l);
+            hi = hi.max(l);
+        }
+        hi - lo > 24
+    };
+    let Some(top) = (rect.y..rect.bottom()).find(|&y| inked(y)) else {
+        return rect;
+    };
+    let bottom = (rect.y..rect.bottom()).rev().find(|&y| inked(y)).unwrap_or(top) + 1;
+    let margin = (line_h / 10).max(2);
+    let y0 = top.saturating_sub(margin).max(rect.y);
+    let y1 = (bottom + margin).min(rect.bottom());
+    Rect::new(rect.x, y0, rect.w, y1 - y0)
 }
 
 /// Padding so no glyph edge survives: character positions from CTC are good to about half a
@@ -211,7 +242,8 @@ mod tests {
         // "token=secretvalue": no space before the value, so nothing tells where the key ends
         let (f, lines) = scene(&[(20, 240)], "token=secretvalue", 0.0);
         let padded = pad_text_box(lines[0].span_rect(6, 17), 32, f.bounds());
-        assert_eq!(span_cover(&f, &lines, 0, 6, 17), padded);
+        let r = span_cover(&f, &lines, 0, 6, 17);
+        assert_eq!((r.x, r.w), (padded.x, padded.w));
     }
 
     #[test]
@@ -219,7 +251,8 @@ mod tests {
         // the span alone on its line, far from anything: a margin, not a gap
         let (f, lines) = scene(&[(150, 250)], "sk_live_abcdef", 0.0);
         let padded = pad_text_box(lines[0].span_rect(0, 14), 32, f.bounds());
-        assert_eq!(span_cover(&f, &lines, 0, 0, 14), padded);
+        let r = span_cover(&f, &lines, 0, 0, 14);
+        assert_eq!((r.x, r.w), (padded.x, padded.w));
         // a gap that is not blank (a gradient behind the text) tells nothing: padding kept
         let (mut f, lines) = scene(&[(20, 100), (112, 240)], "Ticket luis@acme.example", 0.0);
         for y in 20..40u32 {
@@ -232,6 +265,21 @@ mod tests {
         let r = span_cover(&f, &lines, 0, 7, 24);
         let padded = pad_text_box(lines[0].span_rect(7, 24), 32, f.bounds());
         assert_eq!(r.x, padded.x, "{r:?}");
+    }
+
+    #[test]
+    fn the_cover_fits_the_inks_rows_and_never_uncovers_one() {
+        // ink on rows 20..40 of a line box 14..46: the blank rows above and below go, but a
+        // margin past the ink stays
+        let (f, lines) = scene(&[(20, 100), (112, 240)], "Ticket luis@acme.example", 0.0);
+        let r = span_cover(&f, &lines, 0, 7, 24);
+        assert!(r.y <= 18 && r.bottom() >= 42, "{r:?}");
+        assert!(r.y >= 16 && r.bottom() <= 44, "{r:?}");
+        // a cover over nothing it can tell from the background keeps its height
+        let blank = Frame::filled(400, 60, [255; 4]).unwrap();
+        let r = span_cover(&blank, &lines, 0, 7, 24);
+        let padded = pad_text_box(lines[0].span_rect(7, 24), 32, blank.bounds());
+        assert_eq!((r.y, r.h), (padded.y, padded.h));
     }
 
     #[test]

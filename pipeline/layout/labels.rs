@@ -129,6 +129,39 @@ const HOST_WORDS: &[&str] = &[
 ];
 
 /// Does this label say its value is a host name? ("Hostname", "Server", "FQDN")
+const PHONE_WORDS: &[&str] = &[
+    "phone",
+    "telephone",
+    "tel",
+    "mobile",
+    "cell",
+    "fax",
+    "phone number",
+    "contact number",
+    "whatsapp",
+    "direct line",
+];
+
+/// Does this label say its value is a phone number? ("Phone", "Mobile", "Work phone", "Tel.")
+pub fn phone_label(label: &str) -> bool {
+    ends_with_word(label, PHONE_WORDS)
+}
+
+/// A value shaped like a phone number in a column labelled so: 7 to 15 digits, with only a
+/// number's punctuation between them ("+65 6101 6805", "(591) 555-0163", "089 0793857"), even
+/// where libphonenumber finds no such number in its plan.
+pub fn phone_like(v: &str) -> bool {
+    let t = v.trim();
+    let t = t.split(" ext").next().unwrap_or(t).split(" x").next().unwrap_or(t);
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits) && t.chars().all(|c| c.is_ascii_digit() || " +()-./".contains(c)) && !DATE.is_match(t)
+}
+
+// a date in a phone column is a date ("2025-12-18", "18.12.2025", "12/18/2025")
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$").expect("built-in pattern")
+});
+
 pub fn host_label(label: &str) -> bool {
     ends_with_word(label, HOST_WORDS)
 }

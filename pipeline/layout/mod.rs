@@ -62,6 +62,15 @@ pub fn context_findings(
             table::host_like,
         ));
     }
+    if enabled.contains(&Category::Phone) {
+        out.extend(table::labelled_columns(
+            lines,
+            &columns,
+            labels::phone_label,
+            Category::Phone,
+            labels::phone_like,
+        ));
+    }
     if secrets {
         out.extend(table::labelled_columns(
             lines,

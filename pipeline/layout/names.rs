@@ -197,7 +197,8 @@ fn names_in_list(text: &str, offset: usize, rule: &str) -> Vec<Finding> {
         .skip(offset)
         .chain(std::iter::once((chars.len(), &',')))
     {
-        if matches!(c, ',' | ';' | '|') || k == chars.len() {
+        // a byline's middle dot or bullet sets the name off from the date after it
+        if matches!(c, ',' | ';' | '|' | '·' | '•') || k == chars.len() {
             let item: String = chars[start..k].iter().collect();
             // "Dana Whitfield <dana@…>": the name before the address
             let name_part = item.split(['<', '(', '[']).next().unwrap_or("");
@@ -628,6 +629,7 @@ mod tests {
         let lines = vec![
             line(10, 10, 600, 20, "From: Dana Whitfield <dana.whitfield@corp.example>"),
             line(10, 40, 600, 20, "To: Chen Ferreira, Li Wei; Tomasz Brennan"),
+            line(10, 160, 600, 20, "Owner: Talia Friedman · 16 Jun 2023"),
             line(10, 70, 600, 20, "Sent Items"),
             line(10, 100, 600, 20, "Priya Raman - priya.raman@corp.example"),
             line(10, 130, 600, 20, "Subject: Quarterly Budget Review"),
@@ -639,6 +641,7 @@ mod tests {
                 "Dana Whitfield",
                 "Li Wei",
                 "Priya Raman",
+                "Talia Friedman",
                 "Tomasz Brennan"
             ]
         );

@@ -360,12 +360,40 @@ pub fn labelled_columns(
             .iter()
             .filter(|&&i| i != h && lines[i].rect.y > lines[h].rect.y)
         {
-            if value_ok(&lines[i].text) {
-                out.extend(whole_line(&lines[i], category, "column-label").map(|f| (i, f)));
+            let run = word_run(lines, i);
+            let text: Vec<&str> = run.iter().map(|&j| lines[j].text.as_str()).collect();
+            if value_ok(&text.join(" ")) {
+                for &j in &run {
+                    out.extend(whole_line(&lines[j], category, "column-label").map(|f| (j, f)));
+                }
             }
         }
     }
     out
+}
+
+/// Line `i` and the lines that continue it on its row a word space away: OCR splits a value
+/// at its spaces ("+65" "6101" "6805"), while the next cell of a table sits further off.
+fn word_run(lines: &[TextLine], i: usize) -> Vec<usize> {
+    let mut run = vec![i];
+    let h = lines[i].rect.h.max(8);
+    loop {
+        let last = lines[*run.last().expect("not empty")].rect;
+        let next = lines
+            .iter()
+            .enumerate()
+            .filter(|(j, l)| {
+                !run.contains(j)
+                    && same_row(l.rect, last)
+                    && l.rect.x >= last.right().saturating_sub(2)
+                    && l.rect.x <= last.right() + h * 4 / 5
+            })
+            .min_by_key(|(_, l)| l.rect.x);
+        match next {
+            Some((j, _)) => run.push(j),
+            None => return run,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -438,6 +466,39 @@ mod tests {
         assert_eq!(got.len(), 3, "{got:?}");
         // the header itself and the other columns stay readable
         assert!(got.iter().all(|(s, _)| s.len() == 20));
+    }
+
+    #[test]
+    fn a_phone_column_holds_numbers_no_numbering_plan_knows() {
+        use super::super::labels::{phone_label, phone_like};
+        let mut lines = vec![line(20, 100, 60, 20, "Name"), line(400, 100, 70, 20, "Phone")];
+        for (k, n) in ["+65 6101 6805", "089 0793857", "(591) 555-0163", "n/a"]
+            .iter()
+            .enumerate()
+        {
+            let y = 130 + 30 * k as u32;
+            lines.push(line(20, y, 150, 20, "Jun Ma"));
+            lines.push(line(400, y, 160, 20, n));
+        }
+        // a number OCR read in pieces at its spaces, the next cell further off
+        lines.push(line(400, 250, 40, 20, "(11)"));
+        lines.push(line(448, 250, 110, 20, "96927-4851"));
+        lines.push(line(640, 250, 60, 20, "Busan"));
+        let cols = columns(&lines);
+        let mut got = covered(
+            &lines,
+            &labelled_columns(&lines, &cols, phone_label, Category::Phone, phone_like),
+        );
+        got.sort();
+        got.dedup();
+        let texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["(11)", "(591) 555-0163", "+65 6101 6805", "089 0793857", "96927-4851"]
+        );
+        for not in ["2025-12-18", "18.12.2025", "12/18/2025", "12 items", "v1.2.3"] {
+            assert!(!phone_like(not), "{not}");
+        }
     }
 
     /// A server inventory as OCR reads it under spell-check underlines: dots dropped or read

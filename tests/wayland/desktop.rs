@@ -44,7 +44,8 @@ pub fn inside_desktop(test: &str, tools: &[&str]) -> bool {
     let out = Command::new(common::root().join("tests/wayland/session.sh"))
         .args(["--size", SIZE, "--"])
         .arg(std::env::current_exe().unwrap())
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        // the outer run chose this test (an ignored one only with --ignored): run it inside too
+        .args([test, "--exact", "--nocapture", "--test-threads=1", "--include-ignored"])
         .stdin(Stdio::null())
         .output()
         .expect("tests/wayland/session.sh");
