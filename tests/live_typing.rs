@@ -274,7 +274,6 @@ fn typing_hosts_into_chromiums_omnibox_shows_none_of_them() {
 }
 
 #[test]
-#[ignore = "passes since the URL bar keeps its field through focus and popup sections, but on one run only so far; run it with --ignored"]
 fn typing_hosts_into_firefoxs_url_bar_shows_none_of_them() {
     typing_session(Browser::Firefox);
 }
