@@ -14,6 +14,7 @@ mod byline;
 mod gazetteer;
 mod labels;
 mod names;
+mod recurring;
 mod table;
 
 pub use labels::{name_label, secret_label};
@@ -88,7 +89,7 @@ pub fn context_findings(
             .enumerate()
             .flat_map(|(i, fs)| fs.iter().map(move |f| (i, f.clone())));
         let found: Vec<(usize, Finding)> = out.iter().cloned().chain(classified).collect();
-        out.extend(names::seen_elsewhere(lines, &found));
+        out.extend(recurring::seen_elsewhere(lines, &found));
     }
     // a cell can sit in two columns (left- and right-aligned) or under two labels
     out.sort_by(|(i, a), (j, b)| (i, a.start, a.end, a.category).cmp(&(j, b.start, b.end, b.category)));
