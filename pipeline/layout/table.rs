@@ -360,6 +360,10 @@ pub fn labelled_columns(
             .iter()
             .filter(|&&i| i != h && lines[i].rect.y > lines[h].rect.y)
         {
+            // a form's column of labels under its first label: the next label is no value
+            if is_label(&lines[i].text) {
+                continue;
+            }
             let run = word_run(lines, i);
             let text: Vec<&str> = run.iter().map(|&j| lines[j].text.as_str()).collect();
             if value_ok(&text.join(" ")) {
@@ -466,6 +470,25 @@ mod tests {
         assert_eq!(got.len(), 3, "{got:?}");
         // the header itself and the other columns stay readable
         assert!(got.iter().all(|(s, _)| s.len() == 20));
+    }
+
+    #[test]
+    fn a_forms_column_of_labels_is_not_a_column_of_values() {
+        use super::super::name_label;
+        let lines = vec![
+            line(140, 158, 50, 18, "Reporter"),
+            line(207, 158, 106, 18, "Yekaterina Novikova"),
+            line(137, 175, 53, 20, "Assignee"),
+            line(206, 175, 88, 20, "Henrik Brückner"),
+            line(137, 194, 45, 21, "Owner"),
+            line(206, 194, 60, 20, "Lei Sun"),
+        ];
+        let cols = columns(&lines);
+        let got = covered(
+            &lines,
+            &labelled_columns(&lines, &cols, name_label, Category::Name, |t| !t.is_empty()),
+        );
+        assert!(got.iter().all(|(s, _)| s != "Assignee" && s != "Owner"), "{got:?}");
     }
 
     #[test]
