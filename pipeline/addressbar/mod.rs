@@ -141,9 +141,9 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
         let x0 = l.rect.x.saturating_sub(3 * h);
         // the panel's right edge, along the glyph-free row under the typed text; where the
         // panel has the toolbar's colour (Chromium dark) it cannot be seen: most of the width
-        let x1 = panel_right_edge(frame, (l.rect.bottom() + 2).min(frame.height() - 1), l.rect.right() + 2)
-            .filter(|&e| e > l.rect.right() + 4 * h)
-            .unwrap_or_else(|| frame.width().saturating_sub(h));
+        let inside = (l.rect.bottom() + 2).min(frame.height() - 1);
+        let right_edge = panel_right_edge(frame, inside, l.rect.right() + 2).filter(|&e| e > l.rect.right() + 4 * h);
+        let x1 = right_edge.unwrap_or_else(|| frame.width().saturating_sub(h));
         let x1 = x1.max(l.rect.right() + h);
         let field = Rect::from_corners_f(
             x0 as f32,
@@ -153,8 +153,7 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
             bounds,
         );
         let popup = popup::rows_below(lines, l.rect.bottom(), l.rect.x, h, (x0, x1)).map(|(rows, first)| {
-            let inside = (l.rect.bottom() + 2).min(frame.height() - 1);
-            let bottom = popup::bottom(frame, rows, first, inside, l.rect, h);
+            let bottom = popup::bottom(frame, rows, first, inside, l.rect, right_edge, h);
             Rect::from_corners_f(x0 as f32, field.bottom() as f32, x1 as f32, bottom as f32, bounds)
         });
         bars.push(Seen {

@@ -135,17 +135,24 @@ pub fn rows_below(
 /// that is higher. Rows of the page can line up with the popup's column and follow it at a row's
 /// distance (a table whose second column starts where the suggestions do), so text alone runs
 /// on into the page; the panel's inner margins, left and right of its rows, show where it ends.
-/// `y` is a glyph-free row inside the panel (under the typed text), `text` the typed line. The
+/// `y` is a glyph-free row inside the panel (under the typed text), `text` the typed line,
+/// `right_edge` the panel's right edge found along `y` (if it could be told from the page). The
 /// margins count only if they run at least past the first row (`first_row_bottom`): a margin
 /// that ends sooner was not the panel's.
-pub fn bottom(frame: &Frame, rows: Rect, first_row_bottom: u32, y: u32, text: Rect, h: u32) -> u32 {
+pub fn bottom(
+    frame: &Frame,
+    rows: Rect,
+    first_row_bottom: u32,
+    y: u32,
+    text: Rect,
+    right_edge: Option<u32>,
+    h: u32,
+) -> u32 {
     let text_bottom = rows.bottom() + h / 2;
     let left = field::panel_left_edge(frame, y, text.x)
         .map(|e| e + 3)
         .filter(|&c| c < text.x);
-    let right = field::panel_right_edge(frame, y, text.right() + 2)
-        .filter(|&e| e > text.right() + 4 * h)
-        .map(|e| e - 3);
+    let right = right_edge.map(|e| e - 3);
     let columns: Vec<u32> = left.into_iter().chain(right).collect();
     match field::panel_bottom(frame, y, &columns, h) {
         Some(panel) if panel >= first_row_bottom => text_bottom.min(panel),
@@ -338,10 +345,13 @@ mod tests {
         let (rows, first) = rows_below(&lines, 79, 170, 24, (98, 900)).unwrap();
         // by text alone the page's column runs on under the suggestions
         assert!(rows.bottom() > 300, "{rows:?}");
-        let b = bottom(&frame, rows, first, 81, lines[0].rect, 24);
+        let t = lines[0].rect;
+        let edge = field::panel_right_edge(&frame, 81, t.right() + 2).filter(|&e| e > t.right() + 4 * 24);
+        let b = bottom(&frame, rows, first, 81, t, edge, 24);
         assert!((200..=202).contains(&b), "{b}");
         // a panel that cannot be told from the page (the same colour): the text decides
         let plain = Frame::filled(1280, 720, [255, 255, 255, 255]).unwrap();
-        assert_eq!(bottom(&plain, rows, first, 81, lines[0].rect, 24), rows.bottom() + 12);
+        let edge = field::panel_right_edge(&plain, 81, t.right() + 2);
+        assert_eq!(bottom(&plain, rows, first, 81, t, edge, 24), rows.bottom() + 12);
     }
 }

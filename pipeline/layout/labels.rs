@@ -128,8 +128,8 @@ const HOST_WORDS: &[&str] = &[
     "endpoint",
 ];
 
-/// Does this label say its value is a host name? ("Hostname", "Server", "FQDN")
-const PHONE_WORDS: &[&str] = &[
+/// Labels of phone numbers; also the phone words of contact-detail labels (names.rs).
+pub const PHONE_WORDS: &[&str] = &[
     "phone",
     "telephone",
     "tel",
@@ -162,6 +162,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$").expect("built-in pattern")
 });
 
+/// Does this label say its value is a host name? ("Hostname", "Server", "FQDN")
 pub fn host_label(label: &str) -> bool {
     ends_with_word(label, HOST_WORDS)
 }

@@ -3,7 +3,7 @@
 //! record with their contact details, at the head of a signature, in a column of names.
 
 use super::gazetteer::{self, Known};
-use super::labels::{name_label, value_of};
+use super::labels::{name_label, value_of, PHONE_WORDS};
 use super::table::{self, Column};
 use super::{same_row, NameScope};
 use crate::classify::{looks_like_person_name, Category, Finding};
@@ -291,14 +291,8 @@ fn contact_line(text: &str, findings: &[Finding]) -> bool {
 }
 
 /// Words of the labels of contact details ("Mobile", "Work phone", "E-mail:"), in the languages
-/// of the gazetteer's largest locales.
+/// of the gazetteer's largest locales, besides the English phone words of [`PHONE_WORDS`].
 const CONTACT_LABEL_WORDS: &[&str] = &[
-    "phone",
-    "telephone",
-    "tel",
-    "mobile",
-    "cell",
-    "fax",
     "pager",
     "work",
     "home",
@@ -311,7 +305,6 @@ const CONTACT_LABEL_WORDS: &[&str] = &[
     "e-mail",
     "email",
     "mail",
-    "whatsapp",
     "telefon",
     "handy",
     "mobil",
@@ -335,7 +328,10 @@ fn contact_label(text: &str) -> bool {
         .split_whitespace()
         .map(|w| w.to_lowercase().trim_end_matches(['.', ':']).to_string())
         .collect();
-    (1..=2).contains(&words.len()) && words.iter().all(|w| CONTACT_LABEL_WORDS.contains(&w.as_str()))
+    (1..=2).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| CONTACT_LABEL_WORDS.contains(&w.as_str()) || PHONE_WORDS.contains(&w.as_str()))
 }
 
 /// Is line `i` the name at the head of a signature or contact card? The lines right under it,
