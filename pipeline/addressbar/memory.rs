@@ -7,7 +7,7 @@
 //! the profile and menu buttons on the right) and forgets the field once those have gone (the
 //! window moved or another one covers it); the next URL shown finds it again.
 
-use super::field::{close, dominant_colour};
+use super::field::{self, close, dominant_colour};
 use super::{popup, BarPart};
 use crate::frame::{Frame, Rect};
 use crate::ocr::TextLine;
@@ -141,15 +141,35 @@ impl Remembered {
             return None;
         }
         let (x0, x1) = (f.x.saturating_sub(h / 2), (f.right() + h / 2).min(frame.width()));
-        let (rows, _) = popup::rows_below(lines, f.bottom(), f.x + h, h, (x0, x1))?;
+        let (rows, first) = popup::rows_below(lines, f.bottom(), f.x + h, h, (x0, x1))?;
+        let bottom = match typed_line(f, lines) {
+            // the panel's own edges bound it, as for a bar found typing: page text lined up
+            // with the popup's column does not extend it down the page
+            Some(typed) => {
+                let inside = (typed.bottom() + 2).min(frame.height() - 1);
+                let right_edge =
+                    field::panel_right_edge(frame, inside, typed.right() + 2).filter(|&e| e > typed.right() + 4 * h);
+                popup::bottom(frame, rows, first, inside, typed, right_edge, h)
+            }
+            None => rows.bottom() + h / 2,
+        };
         Some(Rect::from_corners_f(
             x0 as f32,
             f.bottom() as f32,
             x1 as f32,
-            (rows.bottom() + h / 2) as f32,
+            bottom as f32,
             frame.bounds(),
         ))
     }
+}
+
+/// The text typed into a field: the widest line read inside it.
+fn typed_line(field: Rect, lines: &[TextLine]) -> Option<Rect> {
+    lines
+        .iter()
+        .map(|l| l.rect)
+        .filter(|&r| !r.is_empty() && mostly_inside(r, field))
+        .max_by_key(|r| r.w)
 }
 
 /// The toolbar strips left and right of a field, a little apart from it (Firefox's focused
@@ -263,6 +283,39 @@ mod tests {
         assert_eq!(popup.len(), 1, "{parts:?}");
         assert!(popup[0].y <= 95 && popup[0].bottom() >= 152 && popup[0].bottom() < 400);
         assert!(popup[0].x <= 120 && popup[0].right() >= 920);
+    }
+
+    #[test]
+    fn a_remembered_popup_ends_where_its_panel_does() {
+        let mut mem = BarMemory::new(0);
+        let mut idle = toolbar([237, 242, 250, 255]);
+        glyphs(&mut idle, Rect::new(180, 52, 300, 22));
+        mem.parts(&idle, &[line(180, 52, 300, 22, "payroll.intra.example/app")]);
+        // focused: the white field opens into a white panel of two rows with a grey border,
+        // over a grey page whose text starts in the popup's column, a row's distance apart
+        let mut typing = toolbar([255; 4]);
+        fill(&mut typing, Rect::new(0, 90, 1000, 510), [238, 238, 238, 255]);
+        fill(&mut typing, Rect::new(110, 80, 820, 90), [255; 4]);
+        let border = [170, 170, 170, 255];
+        fill(&mut typing, Rect::new(110, 46, 1, 125), border);
+        fill(&mut typing, Rect::new(929, 46, 1, 125), border);
+        fill(&mut typing, Rect::new(110, 170, 820, 1), border);
+        let mut lines = vec![
+            line(170, 52, 60, 22, "payro"),
+            line(170, 95, 200, 22, "payro"),
+            line(170, 130, 250, 22, "Payroll portal"),
+        ];
+        for (i, text) in ["Runbook", "Step one", "Step two", "Step three"].iter().enumerate() {
+            lines.push(line(170, 180 + 35 * i as u32, 200, 22, text));
+        }
+        for l in &lines {
+            glyphs(&mut typing, l.rect);
+        }
+        let parts = mem.parts(&typing, &lines);
+        let popup: Vec<Rect> = parts.iter().filter(|p| p.1 == BarPart::Popup).map(|p| p.0).collect();
+        assert_eq!(popup.len(), 1, "{parts:?}");
+        assert!(popup[0].bottom() >= 152, "the rows are covered: {popup:?}");
+        assert!(popup[0].bottom() <= 175, "the page under the panel is not: {popup:?}");
     }
 
     #[test]

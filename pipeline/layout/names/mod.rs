@@ -1,0 +1,380 @@
+//! Names where a reader sees a person: before their e-mail address (`Dana Whitfield <dana@…>`),
+//! after a label or in a labelled column (From, To, Cc, Owner, Attendees), in the row of a
+//! record with their contact details, at the head of a signature, in a column of names.
+
+mod account;
+mod contact;
+
+use super::gazetteer::{self, Known};
+use super::labels::{name_label, value_of};
+use super::table::{self, Column};
+use super::{same_row, NameScope};
+use crate::classify::{looks_like_person_name, Category, Finding};
+use crate::ocr::TextLine;
+use account::{account_name, trailing_name};
+use contact::{has, signature, CONTACT};
+
+/// Words of interfaces that make a capitalised phrase no person ("Sent Items", "Pull Requests",
+/// "Sales Team"), whatever names its other words are.
+const UI_WORDS: &[&str] = &[
+    "items",
+    "item",
+    "requests",
+    "request",
+    "report",
+    "reports",
+    "settings",
+    "details",
+    "overview",
+    "dashboard",
+    "center",
+    "centre",
+    "services",
+    "service",
+    "portal",
+    "manager",
+    "team",
+    "teams",
+    "group",
+    "groups",
+    "inbox",
+    "drafts",
+    "notes",
+    "note",
+    "list",
+    "lists",
+    "board",
+    "page",
+    "pages",
+    "view",
+    "history",
+    "status",
+    "account",
+    "accounts",
+    "profile",
+    "access",
+    "review",
+    "log",
+    "logs",
+    "date",
+    "time",
+    "name",
+    "number",
+    "address",
+    "type",
+    "summary",
+    "records",
+    "record",
+    "office",
+    "department",
+    "health",
+    "payroll",
+    "benefits",
+    "calendar",
+    "contacts",
+    "messages",
+    "people",
+    "members",
+    "files",
+    "documents",
+    "projects",
+    "project",
+    "tasks",
+    "issues",
+    "sprint",
+    "release",
+    "notes",
+    "console",
+    "keys",
+    "tokens",
+    "users",
+    "user",
+    "admin",
+    "support",
+    "help",
+    "search",
+    "results",
+    "policy",
+    "security",
+    "privacy",
+    "terms",
+    "events",
+    "updates",
+    "news",
+    "today",
+];
+
+/// Lower-case name particles between a given name and a surname ("Lotte de Boer", "Ahmad bin
+/// Yusof", "Ludwig van der Berg").
+const PARTICLES: &[&str] = &[
+    "de", "da", "di", "du", "del", "della", "der", "den", "des", "dos", "das", "do", "van", "von", "ter", "ten", "la",
+    "le", "y", "al", "el", "bin", "binti", "bint", "ibn", "ben", "zu",
+];
+
+/// A word of letters with OCR's digit look-alikes in it read as letters ("0lmedo" -> "Olmedo",
+/// "Ade1e" -> "Adele"); other words as they are.
+fn unconfuse(word: &str) -> String {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let others: Vec<char> = word
+        .chars()
+        .filter(|c| !c.is_alphabetic() && !"'-’.,".contains(*c))
+        .collect();
+    if letters < 2 || others.is_empty() || others.len() > 2 || !others.iter().all(|c| "015|".contains(*c)) {
+        return word.to_string();
+    }
+    word.chars()
+        .enumerate()
+        .map(|(k, c)| match (c, k == 0) {
+            ('0', true) => 'O',
+            ('0', false) => 'o',
+            ('1' | '|', true) => 'I',
+            ('1' | '|', false) => 'l',
+            ('5', true) => 'S',
+            ('5', false) => 's',
+            (c, _) => c,
+        })
+        .collect()
+}
+
+/// The capitalised words of a phrase shaped like a person's name (2 to 4 of them, particles
+/// allowed between them), or `None`.
+fn name_words(s: &str) -> Option<Vec<String>> {
+    let t = s.trim().trim_end_matches([',', ';', '.', ':']);
+    let fixed: Vec<String> = t.split_whitespace().map(unconfuse).collect();
+    let words: Vec<&str> = fixed.iter().map(String::as_str).collect();
+    let inner = |k: usize| k > 0 && k + 1 < words.len();
+    let caps: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|&(k, w)| !(inner(k) && PARTICLES.contains(w)))
+        .map(|(_, w)| *w)
+        .collect();
+    let ui = words
+        .iter()
+        .any(|w| UI_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())));
+    (words.len() - caps.len() <= 2 && looks_like_person_name(&caps.join(" ")) && !ui)
+        .then(|| caps.iter().map(|w| w.to_string()).collect())
+}
+
+/// A phrase a label calls a person ("From:", "Owner", an "Employee" column): the label is the
+/// evidence, so a name shape is enough (a name the gazetteer lacks is still covered).
+fn labelled_person(s: &str) -> bool {
+    name_words(s).is_some()
+}
+
+/// A person's name where only the layout suggests one (beside an address, at the head of a
+/// signature, in a row of contact details, a column of names): shaped like a name, and one of
+/// its words a given name or surname of the gazetteer (or two that are names and common words,
+/// "Grace Hopper"), so "Login Succeeded" or "Corporate Mail" stay readable.
+pub fn person(s: &str) -> bool {
+    let Some(words) = name_words(s) else {
+        return false;
+    };
+    let (mut names, mut common) = (0, 0);
+    for part in words.iter().flat_map(|w| w.split(['-', '‐'])) {
+        match gazetteer::known(part.trim_matches(|c: char| !c.is_alphabetic())) {
+            Known::Name => names += 1,
+            Known::Common => common += 1,
+            Known::No => {}
+        }
+    }
+    names >= 1 || common >= 2
+}
+
+fn finding(start: usize, end: usize, rule: &str) -> Finding {
+    Finding {
+        start,
+        end,
+        category: Category::Name,
+        rule: rule.into(),
+    }
+}
+
+/// The names in a list ("Dana Whitfield, Chen Ferreira; Li Wei") as character spans of `text`
+/// from `offset` on.
+fn names_in_list(text: &str, offset: usize, rule: &str) -> Vec<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = offset;
+    for (k, c) in chars
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .chain(std::iter::once((chars.len(), &',')))
+    {
+        // a byline's middle dot or bullet sets the name off from the date after it
+        if matches!(c, ',' | ';' | '|' | '·' | '•') || k == chars.len() {
+            let item: String = chars[start..k].iter().collect();
+            // "Dana Whitfield <dana@…>": the name before the address
+            let name_part = item.split(['<', '(', '[']).next().unwrap_or("");
+            let lead = name_part.chars().take_while(|c| c.is_whitespace()).count();
+            let trimmed = name_part.trim();
+            if labelled_person(trimmed) {
+                let s = start + lead;
+                out.push(finding(s, s + trimmed.chars().count(), rule));
+            }
+            start = k + 1;
+        }
+    }
+    out
+}
+
+/// The words right before position `at` of `text` that read as a name (2 to 4 words), set
+/// off from it as a mail client sets a name off from its address (`<`, `(`, `[`, a dash), as
+/// a span. A plain space is not enough: "Corporate Mail maria@…" is an app's header.
+fn name_before(text: &str, at: usize) -> Option<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut end = at.min(chars.len());
+    let mut set_off = false;
+    while end > 0 && (chars[end - 1].is_whitespace() || "<([-–—\"'".contains(chars[end - 1])) {
+        set_off |= "<([-–—".contains(chars[end - 1]);
+        end -= 1;
+    }
+    if !set_off {
+        return None;
+    }
+    let before: String = chars[..end].iter().collect();
+    let words: Vec<&str> = before.split_whitespace().collect();
+    for n in (2..=4.min(words.len())).rev() {
+        let cand = words[words.len() - n..].join(" ");
+        if person(&cand) {
+            let len = cand.chars().count();
+            // the candidate is the text right before `end`, single-spaced or not
+            let start = before.trim_end().chars().count().checked_sub(len)?;
+            if chars[start..end].iter().collect::<String>() == cand {
+                return Some((start, end));
+            }
+        }
+    }
+    None
+}
+
+/// A line that is a name label (one or two words, no colon) and then a person's name: the
+/// name's span. The name must read as a person (the gazetteer), as the label may be a word of
+/// prose ("To", "From").
+fn label_then_name(text: &str) -> Option<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    // character index where each word starts
+    let starts: Vec<usize> = (0..chars.len())
+        .filter(|&k| !chars[k].is_whitespace() && (k == 0 || chars[k - 1].is_whitespace()))
+        .collect();
+    let end = chars.iter().rposition(|c| !c.is_whitespace())? + 1;
+    for n in 1..=2 {
+        if starts.len() < n + 2 {
+            break;
+        }
+        let label: String = chars[starts[0]..starts[n]].iter().collect();
+        let rest: String = chars[starts[n]..end].iter().collect();
+        if name_label(&label) && person(&rest) {
+            return Some(finding(starts[n], end, "labelled-name"));
+        }
+    }
+    None
+}
+
+pub fn names(
+    lines: &[TextLine],
+    findings: &[Vec<Finding>],
+    columns: &[Column],
+    scope: NameScope,
+) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        // before an e-mail address on the same line
+        for f in findings[i].iter().filter(|f| f.category == Category::Email) {
+            if let Some((s, e)) = name_before(&l.text, f.start) {
+                out.push((i, finding(s, e, "name-beside-email")));
+            }
+        }
+        // after a label on the same line: "From: Dana Whitfield <dana@…>", "Attendees: A, B"
+        if let Some((label, _)) = l.text.split_once(':') {
+            if name_label(label) {
+                let offset = label.chars().count() + 1;
+                out.extend(
+                    names_in_list(&l.text, offset, "labelled-name")
+                        .into_iter()
+                        .map(|f| (i, f)),
+                );
+            }
+        }
+        // a label and its value read as one line: "Organizer Daan de Boer", "Owner Lei Sun"
+        if !l.text.contains(':') {
+            if let Some(f) = label_then_name(&l.text) {
+                out.push((i, f));
+            }
+        }
+        // a label cell and its value cell
+        if name_label(&l.text) {
+            if let Some(v) = value_of(lines, i) {
+                out.extend(
+                    names_in_list(&lines[v].text, 0, "labelled-name")
+                        .into_iter()
+                        .map(|f| (v, f)),
+                );
+            }
+        }
+        if !person(&l.text) {
+            continue;
+        }
+        // a record: the name shares a table row with the person's contact details (an app's
+        // name beside the signed-in user's address is not a record)
+        let record = lines.iter().enumerate().any(|(j, o)| {
+            j != i && same_row(o.rect, l.rect) && has(&findings[j], CONTACT) && table::table_row(lines, columns, i, j)
+        });
+        let card = signature(lines, findings, i);
+        if !record && !card && account_name(lines, i) {
+            // OCR may read the bar's title with the name: only the name's words
+            out.extend(trailing_name(&l.text).map(|f| (i, f)));
+            continue;
+        }
+        let rule = if record {
+            Some("record-name")
+        } else if card {
+            Some("signature-name")
+        } else if scope == NameScope::Everywhere {
+            Some("person-name")
+        } else {
+            None
+        };
+        if let Some(rule) = rule {
+            out.extend(super::whole_line(l, Category::Name, rule).map(|f| (i, f)));
+        }
+    }
+    out.extend(table::labelled_columns(
+        lines,
+        columns,
+        name_label,
+        Category::Name,
+        labelled_person,
+    ));
+    // a column that is mostly names: all of its names; when two thirds of it are, also its
+    // other cells shaped like a name (a name the gazetteer lacks, a surname OCR misread), as
+    // a reader takes a column of people to hold people
+    // An inbox's From column mixes "Name <address>" with bare names: a cell whose name was
+    // found beside its address counts as one of the column's people.
+    let beside_email: Vec<usize> = out
+        .iter()
+        .filter(|(_, f)| f.rule == "name-beside-email")
+        .map(|(i, _)| *i)
+        .collect();
+    for col in columns {
+        let is_person = |i: usize| person(&lines[i].text) || beside_email.contains(&i);
+        let named: Vec<usize> = col.cells.iter().copied().filter(|&i| is_person(i)).collect();
+        if named.len() < 3 || named.len() * 2 < col.cells.len() {
+            continue;
+        }
+        let of_people = named.len() * 3 >= col.cells.len() * 2;
+        for &i in &col.cells {
+            if beside_email.contains(&i) {
+                continue; // its name is covered already, its other words are the address
+            }
+            if named.contains(&i) || (of_people && labelled_person(&lines[i].text)) {
+                out.extend(super::whole_line(&lines[i], Category::Name, "name-column").map(|f| (i, f)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,320 @@
+use super::super::fake::{covered, line};
+use super::*;
+use crate::classify::{Classifier, ClassifierConfig};
+
+fn run(lines: &[TextLine], scope: NameScope) -> Vec<String> {
+    let c = Classifier::new(ClassifierConfig::default());
+    let findings: Vec<Vec<Finding>> = lines.iter().map(|l| c.classify(&l.text)).collect();
+    let cols = table::columns(lines);
+    let mut got: Vec<String> = covered(lines, &names(lines, &findings, &cols, scope))
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    got.sort();
+    got.dedup();
+    got
+}
+
+/// One cell per row, stacked in a column.
+fn column(cells: &[&str]) -> Vec<TextLine> {
+    cells
+        .iter()
+        .enumerate()
+        .map(|(k, t)| line(10, 10 + 30 * k as u32, 200, 20, t))
+        .collect()
+}
+
+#[test]
+fn names_beside_their_address_and_in_headers() {
+    let lines = vec![
+        line(10, 10, 600, 20, "From: Dana Whitfield <dana.whitfield@corp.example>"),
+        line(10, 40, 600, 20, "To: Chen Ferreira, Li Wei; Tomasz Brennan"),
+        line(10, 160, 600, 20, "Owner: Talia Friedman · 16 Jun 2023"),
+        line(10, 70, 600, 20, "Sent Items"),
+        line(10, 100, 600, 20, "Priya Raman - priya.raman@corp.example"),
+        line(10, 130, 600, 20, "Subject: Quarterly Budget Review"),
+    ];
+    assert_eq!(
+        run(&lines, NameScope::Records),
+        vec![
+            "Chen Ferreira",
+            "Dana Whitfield",
+            "Li Wei",
+            "Priya Raman",
+            "Talia Friedman",
+            "Tomasz Brennan"
+        ]
+    );
+}
+
+#[test]
+fn signatures_records_and_scope() {
+    let lines = vec![
+        line(10, 10, 300, 20, "Best regards,"),
+        line(10, 40, 300, 20, "Olga Lindqvist"),
+        line(10, 70, 300, 20, "Senior Engineer, Payroll"),
+        line(10, 100, 300, 20, "+1 415 555 0134"),
+        line(10, 300, 200, 20, "Kenji Tanaka"),
+        line(400, 300, 300, 20, "kenji.tanaka@corp.example"),
+        line(10, 330, 200, 20, "Active"),
+        line(400, 330, 300, 20, "ops@corp.example"),
+        line(10, 360, 200, 20, "Pending"),
+        line(400, 360, 300, 20, "hr@corp.example"),
+        line(10, 500, 300, 20, "Mateo Alvarez"),
+        // an app's header: its name beside the signed-in user's address
+        line(10, 560, 140, 20, "Corporate Mail"),
+        line(170, 560, 300, 20, "maria.kowalski@corp.example"),
+    ];
+    assert_eq!(run(&lines, NameScope::Records), vec!["Kenji Tanaka", "Olga Lindqvist"]);
+    // a terminal: a shell prompt holding an address under a status line is no signature
+    let shell = vec![
+        line(0, 145, 139, 16, "Login Succeeded"),
+        line(
+            0,
+            162,
+            599,
+            19,
+            "imogen@ops8.local:~$ ssh admin@consul-23.internal.example",
+        ),
+    ];
+    assert_eq!(run(&shell, NameScope::Records), Vec::<String>::new());
+    // everywhere: any phrase with a given name or surname, not an app's name
+    assert_eq!(
+        run(&lines, NameScope::Everywhere),
+        vec!["Kenji Tanaka", "Mateo Alvarez", "Olga Lindqvist"]
+    );
+}
+
+#[test]
+fn a_label_and_its_name_on_one_line_and_ocr_digits_in_names() {
+    let lines = vec![
+        line(10, 10, 600, 20, "Organizer Daan de Boer"),
+        line(10, 40, 600, 20, "To Kill a Mockingbird"),
+        line(10, 70, 600, 20, "Contact Sales Team"),
+        line(
+            10,
+            100,
+            600,
+            20,
+            "203955d Esteban 0lmedo <esteban_olmedo@mail.ru> Bump deps",
+        ),
+    ];
+    assert_eq!(run(&lines, NameScope::Records), vec!["Daan de Boer", "Esteban 0lmedo"]);
+    assert_eq!(unconfuse("0lmedo"), "Olmedo");
+    assert_eq!(unconfuse("Ade1e"), "Adele");
+    assert_eq!(unconfuse("2024"), "2024");
+    assert_eq!(unconfuse("A1"), "A1");
+}
+
+#[test]
+fn contact_cards_headed_by_a_name() {
+    // a card: the name over label and value cells, one of them contact details
+    let lines = vec![
+        line(300, 200, 150, 24, "Huy Hoang"),
+        line(300, 240, 60, 18, "Title"),
+        line(400, 240, 190, 18, "Procurement Lead"),
+        line(300, 270, 70, 18, "Mobile"),
+        line(400, 270, 150, 18, "+65 6597 6684"),
+        line(300, 300, 70, 18, "City"),
+        line(400, 300, 60, 18, "Lyon"),
+    ];
+    assert_eq!(run(&lines, NameScope::Records), vec!["Huy Hoang"]);
+    // the same card without contact details: a product's name over its properties
+    let product = vec![
+        line(300, 200, 150, 24, "Grace Hopper"),
+        line(300, 240, 60, 18, "Title"),
+        line(400, 240, 190, 18, "Procurement Lead"),
+        line(300, 270, 70, 18, "City"),
+        line(400, 270, 60, 18, "Lyon"),
+    ];
+    assert!(run(&product, NameScope::Records).is_empty());
+}
+
+#[test]
+fn the_signed_in_user_in_an_application_bar() {
+    let page = |user: &str, x: u32| {
+        vec![
+            line(20, 40, 300, 16, "Address book - Chromium"),
+            line(20, 100, 110, 20, "Directory"),
+            line(x, 100, 150, 20, user),
+            line(290, 180, 260, 30, "Address book"),
+            line(
+                290,
+                400,
+                500,
+                18,
+                "Coffee machine on the third floor has been repaired.",
+            ),
+            line(20, 900, 1880, 18, "Showing 4 of 4 contacts"),
+        ]
+    };
+    assert_eq!(
+        run(&page("Arjun Krishnan", 1750), NameScope::Records),
+        vec!["Arjun Krishnan"]
+    );
+    // the bar's title read with the name: the title stays readable
+    assert_eq!(trailing_name("Tracker Huy Nguyen").map(|f| f.start), Some(8));
+    assert_eq!(trailing_name("Daan de Boer").map(|f| f.start), Some(0));
+    assert!(trailing_name("Release Notes").is_none());
+    // not at the right end of the bar, or not a person: readable
+    assert!(run(&page("Arjun Krishnan", 600), NameScope::Records).is_empty());
+    assert!(run(&page("Release Notes", 1750), NameScope::Records).is_empty());
+    assert!(run(&page("Help Center", 1750), NameScope::Records).is_empty());
+    // lower down the page a right-aligned name is no account
+    let mut low = page("Directory", 20);
+    low.push(line(1750, 700, 150, 20, "Arjun Krishnan"));
+    assert!(run(&low, NameScope::Records).is_empty());
+    // beside "Sign out", wherever the bar is
+    let bar = vec![
+        line(20, 500, 110, 20, "Payroll"),
+        line(900, 500, 150, 20, "Omar Saleh"),
+        line(1070, 500, 80, 20, "Sign out"),
+        line(20, 20, 1880, 20, "Quarterly results are published on the intranet"),
+        line(20, 980, 1880, 20, "Copyright 2024"),
+    ];
+    assert_eq!(run(&bar, NameScope::Records), vec!["Omar Saleh"]);
+}
+
+#[test]
+fn a_column_of_people_and_a_labelled_column() {
+    let mut lines = vec![line(10, 10, 100, 20, "Assignee")];
+    for (k, n) in ["Dana Whitfield", "Chen Ferreira", "Li Wei Zhang"].iter().enumerate() {
+        lines.push(line(10, 40 + 30 * k as u32, 200, 20, n));
+    }
+    assert_eq!(
+        run(&lines, NameScope::Records),
+        vec!["Chen Ferreira", "Dana Whitfield", "Li Wei Zhang"]
+    );
+    // UI phrases shaped like names are not people
+    let nav: Vec<TextLine> = ["Sent Items", "Deleted Items", "Pull Requests", "Team Calendar"]
+        .iter()
+        .enumerate()
+        .map(|(k, t)| line(10, 40 + 30 * k as u32, 200, 20, t))
+        .collect();
+    assert!(run(&nav, NameScope::Everywhere).is_empty());
+}
+
+#[test]
+fn an_inbox_column_mixes_names_with_and_without_their_address() {
+    // most senders show an address, a few only a name: the column is one of people
+    let cells = [
+        "Adaeze Eze <adaeze.eze@aperture.example>",
+        "Valentina Montoya",
+        "Alessandro Bianchi <alessandro+ci@aperture.example>",
+        "Yasaman Mohammadi <yasaman_m@aperture.example>",
+        "Kostas Konstantinidis",
+        "Xiaoling Wu <xiaoling.wu@aperture.example>",
+        "Quillon Marbeck",
+    ];
+    let lines = column(&cells);
+    let got = run(&lines, NameScope::Records);
+    for n in [
+        "Valentina Montoya",
+        "Kostas Konstantinidis",
+        "Quillon Marbeck",
+        "Adaeze Eze",
+        "Xiaoling Wu",
+    ] {
+        assert!(got.iter().any(|g| g == n), "{n} not covered: {got:?}");
+    }
+    // an inbox of subjects with one sender's address: no column of people
+    let subjects = column(&[
+        "Quarterly Budget",
+        "Dana Whitfield <dana@corp.example>",
+        "Access Denied",
+        "Sent Items",
+    ]);
+    assert_eq!(run(&subjects, NameScope::Records), vec!["Dana Whitfield"]);
+}
+
+#[test]
+fn a_column_of_people_holds_names_the_gazetteer_lacks() {
+    // a header OCR misread, known names, and names of no list (or misread): all covered
+    let cells = [
+        "Emplovee",
+        "Zorvan Thelquist",
+        "Dana Whitfield",
+        "Chen Ferreira",
+        "Olga Lindqvist",
+        "Priya Raman",
+        "Tomasz Nowak",
+        "Quillon Marbeck",
+        "Maria Qarcia",
+    ];
+    let lines = column(&cells);
+    assert_eq!(
+        run(&lines, NameScope::Records),
+        vec![
+            "Chen Ferreira",
+            "Dana Whitfield",
+            "Maria Qarcia",
+            "Olga Lindqvist",
+            "Priya Raman",
+            "Quillon Marbeck",
+            "Tomasz Nowak",
+            "Zorvan Thelquist"
+        ]
+    );
+    // a column with only half of it names: the names the gazetteer knows, no more
+    let mixed = [
+        "Dana Whitfield",
+        "Quarterly Budget",
+        "Chen Ferreira",
+        "Access Denied",
+        "Olga Lindqvist",
+        "Quillon Marbeck",
+    ];
+    let lines = column(&mixed);
+    assert_eq!(
+        run(&lines, NameScope::Records),
+        vec!["Chen Ferreira", "Dana Whitfield", "Olga Lindqvist"]
+    );
+}
+
+#[test]
+fn the_gazetteer_tells_people_from_interface_phrases() {
+    for name in [
+        "Dana Whitfield",
+        "Lotte de Boer",
+        "Ahmad bin Yusof",
+        "Ludwig van der Berg",
+        "Mary-Jane O'Neil",
+        "Anne-Sophie Lefèvre",
+        "Jean-Luc Picard",
+        "Łukasz Dąbrowski",
+        "Nguyễn Văn An",
+        "Grace Hopper",
+        "Søren Kierkegaard,",
+    ] {
+        assert!(person(name), "{name}");
+    }
+    for phrase in [
+        "Login Succeeded",
+        "Corporate Mail",
+        "Quarterly Budget",
+        "Sent Items",
+        "Sales Team",
+        "Access Denied",
+        "Build Passed",
+        "Monday June",
+        "Sign In",
+        "de Boer",
+        "Lotte de",
+        "Dana",
+        "Dana Whitfield Olga Lindqvist Chen",
+    ] {
+        assert!(!person(phrase), "{phrase}");
+    }
+    // a label says a person is meant: the shape is enough, known names or not
+    assert!(labelled_person("Xanthe Quorrimby") && !person("Xanthe Quorrimby"));
+    assert!(!labelled_person("Pull Requests"));
+    let lines = vec![
+        line(10, 10, 600, 20, "Owner: Zorvan Thelquist"),
+        line(10, 40, 600, 20, "Login Succeeded <noreply@corp.example>"),
+        line(10, 70, 600, 20, "Lotte de Boer <lotte@corp.example>"),
+    ];
+    assert_eq!(
+        run(&lines, NameScope::Records),
+        vec!["Lotte de Boer", "Zorvan Thelquist"]
+    );
+}
