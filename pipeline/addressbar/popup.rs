@@ -164,6 +164,9 @@ pub fn bottom(
 /// line right under it, in the same column, that repeats it and, on its row, offers to search
 /// for it or visit it ("… - DuckDuckGo Search", "… — Search with Google", "host/ Visit") or is a
 /// URL suggestion. Repetitive text (a terminal's `ls -l`) repeats too, but offers nothing.
+/// With inline autocompletion the field shows more than was typed (the typed prefix and a
+/// remembered URL's rest, selected) and the rows under it start with a history title; the row
+/// that offers to search then holds only the typed prefix, a few rows down.
 /// Returns the indices of the typed lines.
 pub fn typing_signature(lines: &[TextLine], top_band: u32) -> Vec<usize> {
     let mut out = Vec::new();
@@ -175,25 +178,65 @@ pub fn typing_signature(lines: &[TextLine], top_band: u32) -> Vec<usize> {
         let h = l1.rect.h.max(8);
         let repeated = lines.iter().any(|l2| {
             let r = l2.rect;
-            let under = r.y >= l1.rect.bottom().saturating_sub(h / 4)
-                && r.y <= l1.rect.bottom() + h * 5 / 2
-                && r.x.abs_diff(l1.rect.x) <= h * 3 / 2;
-            if !under || !starts_like(&squash(&l2.text), &typed) {
+            let aligned = r.y >= l1.rect.bottom().saturating_sub(h / 4) && r.x.abs_diff(l1.rect.x) <= h * 3 / 2;
+            if !aligned || r.y > l1.rect.bottom() + h * 6 {
                 return false;
             }
-            let row: String = lines
-                .iter()
-                .filter(|l| same_row(l.rect, r) && l.rect.x + h >= r.x)
-                .map(|l| l.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            offers(&row) || super::is_urlish(&l2.text)
+            let row = || {
+                lines
+                    .iter()
+                    .filter(|l| same_row(l.rect, r) && l.rect.x + h >= r.x)
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            if r.y <= l1.rect.bottom() + h * 5 / 2 && starts_like(&squash(&l2.text), &typed) {
+                return offers(&row()) || super::is_urlish(&l2.text);
+            }
+            let q = query(&l2.text);
+            completes(&typed, &squash(q)) && row().strip_prefix(q).is_some_and(engine_offer)
         });
         if repeated {
             out.push(i);
         }
     }
     out
+}
+
+/// The query of a search row: its text before the offer ("mail-2 - DuckDuckGo Search").
+fn query(row: &str) -> &str {
+    [" - ", " — ", " – "]
+        .iter()
+        .filter_map(|sep| row.find(sep))
+        .min()
+        .map_or(row, |k| &row[..k])
+}
+
+/// What a search row says after its query: a search engine's offer ("DuckDuckGo Search",
+/// "Search with Google") or "Visit", and nothing else (a page's "Search the handbook" is not).
+fn engine_offer(rest: &str) -> bool {
+    let t = rest.trim_start_matches([' ', '-', '—', '–']).trim().to_lowercase();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    match words.as_slice() {
+        ["visit"] => true,
+        ["search", "with", ..] => words.len() <= 4,
+        [.., "search"] => (2..=3).contains(&words.len()),
+        _ => false,
+    }
+}
+
+/// Whether the field's text (`shown`) is `typed` with an inline completion after it: a strict
+/// prefix, exact while short (a few letters match too much by chance), with OCR's slips after.
+fn completes(shown: &str, typed: &str) -> bool {
+    let n = typed.chars().count();
+    if n < 3 || shown.chars().count() <= n {
+        return false;
+    }
+    if n < 6 {
+        shown.starts_with(typed)
+    } else {
+        starts_like(shown, typed)
+    }
 }
 
 /// A popup row's offer: search for the typed text, or visit it.
@@ -254,6 +297,39 @@ mod tests {
             line(8, 62, 600, 20, "drwxr-xr-x 3 root root 4096 Dec 1 www"),
         ];
         assert!(typing_signature(&ls, 216).is_empty());
+    }
+
+    #[test]
+    fn an_inline_completion_is_found_by_the_search_row_of_what_was_typed() {
+        // Chromium completes "mail-2" to a remembered URL (the rest selected); the first row is
+        // that page's history title, the search row for "mail-2" comes after it
+        let lines = vec![
+            line(257, 84, 478, 24, "mail-24.soylent.home.arpa/mail/message/17375"),
+            line(22, 143, 135, 24, "Daily Courier"),
+            line(
+                257,
+                146,
+                705,
+                24,
+                "Vendor renewal - Mail - mail-24.soylent.home.arpa/mail/message/17375",
+            ),
+            line(257, 206, 280, 24, "mail-2 - DuckDuckGo Search"),
+            line(27, 222, 150, 24, "Marathon rou"),
+        ];
+        assert_eq!(typing_signature(&lines, 216), vec![0]);
+        let rows = rows_below(&lines, 108, 257, 24, (185, 1248)).unwrap().0;
+        assert!(rows.bottom() >= 230, "every row of the popup: {rows:?}");
+        // a page heading followed, further down, by a search box's hint is no completion
+        let page = vec![
+            line(40, 60, 300, 24, "Documentation"),
+            line(40, 180, 300, 24, "Doc - Search the handbook"),
+        ];
+        assert!(typing_signature(&page, 216).is_empty());
+        assert!(completes("mail24soylenthome", "mail2"));
+        assert!(!completes("mail24", "mail24"));
+        assert!(!completes("mail24", "mai1"));
+        assert!(engine_offer(" - DuckDuckGo Search") && engine_offer(" — Search with Google"));
+        assert!(!engine_offer(" - Search the handbook") && !engine_offer(" search"));
     }
 
     #[test]
