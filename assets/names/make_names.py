@@ -5,8 +5,9 @@ per-locale person-name lists of Python Faker (MIT licence, https://pypi.org/proj
     python3 assets/names/make_names.py            # fetches the pinned wheel with pip
     python3 assets/names/make_names.py WHEEL_OR_DIR
 
-Latin-script names are kept as they are; Cyrillic and Greek ones also romanised (as they are
-written in Latin-script mail and directories: 'Иванова' -> 'ivanova', 'Γιώργος' -> 'giorgos');
+Latin-script names are kept as they are; Cyrillic, Greek and Korean ones also romanised (as they
+are written in Latin-script mail and directories: 'Иванова' -> 'ivanova', 'Γιώργος' -> 'giorgos',
+'지우' -> 'ji', 'woo', 'jiwoo');
 other scripts are left out. Every name is folded as scrim folds text when
 it looks a word up (lower case, diacritics off, apostrophes gone, ł->l, ø->o, ß->ss, ...), so
 'Dąbrowski', 'DABROWSKI' and 'Dabrowski' are one entry. A name that is also a common English
@@ -50,7 +51,9 @@ GREEK = dict(zip("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxo
 
 
 def romanised(word: str):
-    """Latin spellings of a Cyrillic or Greek name; none for other scripts."""
+    """Latin spellings of a Cyrillic, Greek or Korean name; none for other scripts."""
+    if is_hangul(word):
+        return hangul_romanised(word)
     w = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
     if all(c in CYRILLIC for c in w):
         out = "".join(CYRILLIC[c] for c in w)
@@ -60,6 +63,61 @@ def romanised(word: str):
     if all(c in GREEK for c in w):
         return ["".join(GREEK[c] for c in w)]
     return []
+
+
+# Hangul, romanised as Korean names are written in Latin-script directories and mail: the
+# Revised Romanization of each syllable, and the spellings people use beside it (McCune-Reischauer
+# and common usage: 'Kim', 'Park', 'Lee', 'Hyun', 'Woo', 'Yoon', 'Shin'). Each syllable on its own
+# ('Ji-woo', 'Seo-yeon') and a given name's syllables joined ('Jiwoo', 'Seoyeon').
+RR_INITIAL = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+RR_MEDIAL = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+RR_FINAL = [""] + "k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+# surnames whose usual spelling no rule gives
+KOREAN_SURNAMES = {"이": ["lee", "yi", "rhee"], "박": ["park", "pak"], "김": ["kim", "gim"], "최": ["choi", "choe"],
+                   "정": ["jung", "chung", "jeong"], "조": ["cho", "jo"], "임": ["lim", "im", "rim"], "류": ["ryu", "yoo", "yu"],
+                   "유": ["yoo", "yu"], "서": ["seo", "suh"], "노": ["noh", "roh", "no"], "오": ["oh", "o"], "허": ["heo", "huh"]}
+
+
+KOREAN_SHORT = set()
+
+
+def is_hangul(word: str) -> bool:
+    return any(0xAC00 <= ord(c) < 0xAC00 + 11172 for c in word)
+
+
+def hangul_syllable(ch: str):
+    """Latin spellings of one Hangul syllable, or None if `ch` is not one."""
+    code = ord(ch) - 0xAC00
+    if not 0 <= code < 11172:
+        return None
+    ini, med, fin = RR_INITIAL[code // 588], RR_MEDIAL[code % 588 // 28], RR_FINAL[code % 28]
+    ini = "" if ini == "-" else ini
+    initials = {ini} | {"g": {"k"}, "d": {"t"}, "b": {"p"}, "j": {"ch"}, "r": {"l"}}.get(ini, set())
+    if ini == "s" and med.startswith(("i", "y", "w")):
+        initials.add("sh")
+    medials = {med} | {"eo": {"u"}, "u": {"oo"}, "yu": {"yoo"}, "yeo": {"yu"}, "ui": {"ee"}}.get(med, set())
+    if ini == "" and med == "u":
+        medials |= {"woo", "wu"}
+    if ini == "" and med == "i":
+        medials |= {"yi", "lee"}
+    return sorted({i + m + fin for i in initials for m in medials})
+
+
+def hangul_romanised(word: str):
+    """Latin spellings of a Korean name written in Hangul: its syllables and, for a given name of
+    two, the syllables joined; none for other scripts."""
+    sylls = [hangul_syllable(c) for c in word]
+    if not sylls or any(s is None for s in sylls):
+        return []
+    out = {w for s in sylls for w in s}
+    # a syllable of two letters is an English word as often as not ('go', 'no', 'me'): like a
+    # common word it needs another name beside it
+    KOREAN_SHORT.update(w for w in out if len(w) <= 2)
+    if len(word) == 1:
+        out |= set(KOREAN_SURNAMES.get(word, []))
+    if len(sylls) == 2:
+        out |= {a + b for a in sylls[0] for b in sylls[1]}
+    return sorted(out)
 
 
 def fold(word: str) -> str:
@@ -99,6 +157,7 @@ def main():
     version = getattr(faker, "VERSION", "?")
     common = {fold(w) for w in Lorem.word_list} | INTERFACE_WORDS
     names = set()
+    written = set()  # names some locale writes in Latin, Cyrillic or Greek letters
     locales = sorted(m.name for m in pkgutil.iter_modules(person.__path__))
     for loc in locales:
         p = importlib.import_module(f"faker.providers.person.{loc}").Provider
@@ -113,6 +172,9 @@ def main():
                     for w in [fold(part), *romanised(part)]:
                         if len(w) >= 2 and re.fullmatch(r"[a-z]+", w) and w not in PARTICLES:
                             names.add(w)
+                            if not is_hangul(part):
+                                written.add(w)
+    common |= KOREAN_SHORT - written
     licence = next(
         open(os.path.join(d, f), encoding="utf-8").read()
         for d, _, files in os.walk(root)

@@ -103,6 +103,12 @@ mod tests {
             "O’Connor",
             "O'Brien",
             "Boer",
+            // Korean names as Latin-script directories write them
+            "Yoon",
+            "Woo",
+            "Jiwoo",
+            "Hyun",
+            "Park",
         ] {
             assert_eq!(known(w), Known::Name, "{w}");
         }
@@ -118,7 +124,8 @@ mod tests {
         ] {
             assert_eq!(known(w), Known::No, "{w}");
         }
-        for w in ["Page", "Green", "White"] {
+        // a two-letter syllable of a Korean name is an English word as often
+        for w in ["Page", "Green", "White", "Go", "Ji"] {
             assert_eq!(known(w), Known::Common, "{w}");
         }
         assert_eq!(fold("Ærøskøbing"), "aeroskobing");

@@ -3,6 +3,7 @@
 use super::super::same_row;
 use super::{finding, person};
 use crate::classify::Finding;
+use crate::frame::Rect;
 use crate::ocr::TextLine;
 
 /// The last words of `text` that read as a person ("Tracker Huy Nguyen" -> "Huy Nguyen"), the
@@ -52,7 +53,20 @@ pub(super) fn account_name(lines: &[TextLine], i: usize) -> bool {
     let top = lines.iter().map(|o| o.rect.y).min().unwrap_or(0);
     let bottom = lines.iter().map(|o| o.rect.bottom()).max().unwrap_or(0);
     let right = lines.iter().map(|o| o.rect.right()).max().unwrap_or(0);
-    let in_top_band = (l.rect.y - top) * 4 <= bottom - top;
+    // near the top: in the top quarter of the text, or under no more than the browser's own
+    // rows (tab strip, address bar, bookmarks) when the page's text is short
+    let mut above: Vec<Rect> = lines
+        .iter()
+        .map(|o| o.rect)
+        .filter(|r| r.bottom() <= l.rect.y)
+        .collect();
+    above.sort_by_key(|r| r.y);
+    let rows_above = above
+        .iter()
+        .enumerate()
+        .filter(|&(k, r)| k == 0 || !same_row(above[k - 1], *r))
+        .count();
+    let in_top_band = (l.rect.y - top) * 4 <= bottom - top || rows_above <= 3;
     let at_right_end = l.rect.right() + 4 * h >= right && row.iter().all(|o| o.rect.right() <= l.rect.x);
     // a bar: the application's name (and perhaps its menus) on the left
     in_top_band && at_right_end && (1..=4).contains(&row.len())

@@ -152,6 +152,8 @@ fn the_signed_in_user_in_an_application_bar() {
         run(&page("Arjun Krishnan", 1750), NameScope::Records),
         vec!["Arjun Krishnan"]
     );
+    // a Korean name, romanised
+    assert_eq!(run(&page("Ji-woo Yoon", 1750), NameScope::Records), vec!["Ji-woo Yoon"]);
     // the bar's title read with the name: the title stays readable
     assert_eq!(trailing_name("Tracker Huy Nguyen").map(|f| f.start), Some(8));
     assert_eq!(trailing_name("Daan de Boer").map(|f| f.start), Some(0));
@@ -164,6 +166,20 @@ fn the_signed_in_user_in_an_application_bar() {
     let mut low = page("Directory", 20);
     low.push(line(1750, 700, 150, 20, "Arjun Krishnan"));
     assert!(run(&low, NameScope::Records).is_empty());
+    // a short page: the bar is under the browser's rows, but not in the top quarter of the text
+    let short = vec![
+        line(108, 20, 120, 20, "Address book"),
+        line(226, 84, 98, 20, "Not secure"),
+        line(340, 84, 480, 20, "contacts.corp.example/book"),
+        line(22, 146, 68, 20, "Contacts"),
+        line(1252, 146, 94, 18, "Solène Moreau"),
+        line(27, 208, 142, 26, "Address book"),
+        line(46, 328, 28, 16, "Title"),
+        line(113, 328, 95, 16, "Office Manager"),
+        line(46, 454, 24, 16, "City"),
+        line(113, 454, 45, 16, "Bergen"),
+    ];
+    assert_eq!(run(&short, NameScope::Records), vec!["Solène Moreau"]);
     // beside "Sign out", wherever the bar is
     let bar = vec![
         line(20, 500, 110, 20, "Payroll"),
