@@ -91,6 +91,12 @@ mod tests {
             ("Email:kenji.vasquez@corp.example", "kenji.vasquez@corp.example"),
             ("mail: olga . whitfield@corp.example", "olga . whitfield@corp.example"),
             ("From: Dana Whitfield <dana.w @ acme.com>", "dana.w @ acme.com"),
+            // small serif text: OCR reads '@' with a bracket
+            (
+                "Iker Garcia <iker.garcia(@gringotts.co.jp>",
+                "iker.garcia(@gringotts.co.jp",
+            ),
+            ("hyun-woo+news@)adatum.co.uk", "hyun-woo+news@)adatum.co.uk"),
             (
                 "ops+alerts@status.acme-internal.io",
                 "ops+alerts@status.acme-internal.io",

@@ -48,14 +48,23 @@ pub fn is_token_char(c: char) -> bool {
     !(c.is_whitespace() || "\"'`()<>[]{},;|".contains(c))
 }
 
-/// `s` without whitespace next to '-', '.' or '@', and for each kept character its index in `s`.
+/// `s` without whitespace next to '-', '.' or '@', and without a bracket hugging an '@' inside
+/// a word (small serif text: "iker.garcia(@gringotts.co.jp"), and for each kept character its
+/// index in `s`.
 pub fn despace(s: &str) -> (String, Vec<usize>) {
     let chars: Vec<char> = s.chars().collect();
     let joiner = |c: Option<&char>| matches!(c, Some('-' | '.' | '@'));
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
     let mut out = String::new();
     let mut map = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() && (joiner(chars.get(i + 1)) || (i > 0 && joiner(chars.get(i - 1)))) {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|k| chars.get(k));
+        let stray_open = "([{".contains(c) && chars.get(i + 1) == Some(&'@') && word(before);
+        let stray_close = ")]}".contains(c) && before == Some(&'@') && word(chars.get(i + 1));
+        if stray_open || stray_close {
             continue;
         }
         out.push(c);
