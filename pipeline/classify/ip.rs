@@ -6,6 +6,8 @@ use std::net::Ipv6Addr;
 use super::{Category, Findings, Line, Recognizer};
 
 re!(IPV4, r"\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}");
+// Three octets ending the text: an address cut off by the edge of a window or a narrow column.
+re!(IPV4_CUT, r"(?:^|\s)(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\.?)\s*$");
 re!(IPV6, r"(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*");
 // As OCR reads IPv6: look-alikes for digits (o, l, I, |, g, s), a space after a colon, a dot
 // before one, one colon of "::" lost. Groups of 1-4 such characters joined by colons.
@@ -73,6 +75,9 @@ impl Recognizer for IpRecognizer {
                 }
             }
         }
+        if let Some((s, e)) = cut_off_v4(line.text) {
+            found.push(s, e, Category::Ip, "ipv4-cut-off");
+        }
         if line.text.matches(':').count() < 2 {
             return;
         }
@@ -95,6 +100,23 @@ impl Recognizer for IpRecognizer {
             }
         }
     }
+}
+
+/// A private address whose last octet is cut off where the text ends ("10.140.199",
+/// "172.22.65."), as a character span. Only where it cannot be a version or a date: it ends
+/// in the dot of the missing octet, or one of its octets has three digits.
+fn cut_off_v4(text: &str) -> Option<(usize, usize)> {
+    let c = IPV4_CUT.captures(text)?;
+    let octets: Vec<u32> = (1..=3).filter_map(|k| c[k].parse().ok()).collect();
+    if octets.len() != 3 || octets.iter().any(|&o| o > 255) || !private_v4(&[octets[0], octets[1], octets[2], 0]) {
+        return None;
+    }
+    let three_digits = (1..=3).any(|k| c[k].len() == 3);
+    if c[4].is_empty() && !three_digits {
+        return None;
+    }
+    let (start, end) = (c.get(1)?.start(), c.get(4)?.end());
+    Some((text[..start].chars().count(), text[..end].chars().count()))
 }
 
 /// Does this colon-joined run, as OCR read it, have the structure of an IPv6 address? At least
@@ -156,6 +178,9 @@ mod tests {
             ("2406:77ac:e1b.::4c0d:9f10", "2406:77ac:e1b.::4c0d:9f10"),
             ("peer fe80:a1c3:55ef:d02:9b1e", "fe80:a1c3:55ef:d02:9b1e"),
             ("2600:19bd:c7e4:: 0a3f:66d1", "2600:19bd:c7e4:: 0a3f:66d1"),
+            // the last octet cut off by the window's edge
+            ("10.140.199", "10.140.199"),
+            ("Viewer 172.22.65.", "172.22.65."),
         ] {
             assert_covers(text, Category::Ip, want);
         }
@@ -173,6 +198,11 @@ mod tests {
             "mix 1:2:3:4",
             "note: see: also: this",
             "fields id:name:email:role",
+            // versions and dates are not cut-off addresses
+            "Version 10.2.1",
+            "due 10.11.24",
+            "release 10.120.5 is out today",
+            "8.140.199",
         ] {
             assert_not_covered(text, Category::Ip);
         }
