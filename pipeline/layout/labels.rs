@@ -348,23 +348,36 @@ pub fn value_of(lines: &[TextLine], i: usize) -> Option<usize> {
         .min_by_key(|(_, l)| l.rect.x - lr.right())
         .map(|(j, _)| j)
         .filter(|_| !header_row(lines, i));
-    let below = || {
-        lines
-            .iter()
-            .enumerate()
-            .filter(|(j, l)| {
-                *j != i
-                    && l.rect.y >= lr.bottom().saturating_sub(h / 4)
-                    && l.rect.y <= lr.bottom() + h * 6 / 5
-                    && l.rect.x.abs_diff(lr.x) <= h * 3 / 2
-                    && l.rect.h * 4 >= lr.h * 3
-            })
-            .min_by_key(|(_, l)| l.rect.y)
-            .map(|(j, _)| j)
-    };
     right
-        .or_else(below)
-        .filter(|&j| !secret_label(&lines[j].text) && !name_label(&lines[j].text) && !plural_label(&lines[j].text))
+        .or_else(|| cell_below(lines, i))
+        .filter(|&j| no_label(&lines[j].text))
+}
+
+fn no_label(text: &str) -> bool {
+    !secret_label(text) && !name_label(text) && !plural_label(text)
+}
+
+/// The line right under line `i`, starting in its column: the value under a label, or the
+/// first cell under a column header. Never another label.
+pub fn value_below(lines: &[TextLine], i: usize) -> Option<usize> {
+    cell_below(lines, i).filter(|&j| no_label(&lines[j].text))
+}
+
+fn cell_below(lines: &[TextLine], i: usize) -> Option<usize> {
+    let lr = lines[i].rect;
+    let h = lr.h.max(8);
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(j, l)| {
+            *j != i
+                && l.rect.y >= lr.bottom().saturating_sub(h / 4)
+                && l.rect.y <= lr.bottom() + h * 6 / 5
+                && l.rect.x.abs_diff(lr.x) <= h * 3 / 2
+                && l.rect.h * 4 >= lr.h * 3
+        })
+        .min_by_key(|(_, l)| l.rect.y)
+        .map(|(j, _)| j)
 }
 
 /// A heading naming secrets or people in the plural ("Access keys", "API tokens", "Owners"):
@@ -380,27 +393,35 @@ fn plural_label(text: &str) -> bool {
 /// it that is no caption? A form's label column has the next label under it ("Reporter" over
 /// "Assignee"), and a person's name is a caption too.
 fn header_row(lines: &[TextLine], i: usize) -> bool {
-    let caption = |t: &str| {
-        let t = t.trim();
-        let words = t.split_whitespace().count();
-        (1..=3).contains(&words)
-            && t.chars().next().is_some_and(char::is_uppercase)
-            && t.chars().all(|c| c.is_alphabetic() || " /-#()".contains(c))
-    };
     let lr = lines[i].rect;
     let h = lr.h.max(8);
-    // the label and the cells after it: a spreadsheet's row number or a sidebar before it
-    // does not make the row less of a header
-    let row: Vec<&TextLine> = lines
-        .iter()
-        .filter(|l| same_row(l.rect, lr) && l.rect.x >= lr.x)
-        .collect();
     let under = lines
         .iter()
         .filter(|l| l.rect.y >= lr.bottom().saturating_sub(h / 4) && l.rect.y <= lr.bottom() + h * 2)
         .filter(|l| l.rect.x.abs_diff(lr.x) <= h)
         .min_by_key(|l| l.rect.y);
-    row.len() >= 3 && row.iter().all(|l| caption(&l.text)) && under.is_some_and(|u| !caption(&u.text))
+    caption_row(lines, i) && under.is_some_and(|u| !caption(&u.text))
+}
+
+/// A short capitalised caption of words: no digits, no symbols a value would have.
+fn caption(t: &str) -> bool {
+    let t = t.trim();
+    let words = t.split_whitespace().count();
+    (1..=3).contains(&words)
+        && t.chars().next().is_some_and(char::is_uppercase)
+        && t.chars().all(|c| c.is_alphabetic() || " /-#()".contains(c))
+}
+
+/// Is line `i` the first of a row of three or more captions: a table's header row, or a form's
+/// label beside two more labels? (A spreadsheet's row number or a sidebar before it does not
+/// count.)
+pub fn caption_row(lines: &[TextLine], i: usize) -> bool {
+    let lr = lines[i].rect;
+    let row: Vec<&TextLine> = lines
+        .iter()
+        .filter(|l| same_row(l.rect, lr) && l.rect.x >= lr.x)
+        .collect();
+    row.len() >= 3 && row.iter().all(|l| caption(&l.text))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ mod account;
 mod contact;
 
 use super::gazetteer::{self, Known};
-use super::labels::{name_label, value_of};
+use super::labels::{self, name_label, value_of};
 use super::table::{self, Column};
 use super::{same_row, NameScope};
 use crate::classify::{looks_like_person_name, Category, Finding};
@@ -136,11 +136,31 @@ fn unconfuse(word: &str) -> String {
         .collect()
 }
 
+/// Letters whose capital is their small letter set larger: OCR reads one for the other, in
+/// monospaced and serif faces most ("Esteban villanueva").
+const SAME_SHAPE_CASE: &str = "cosuvwxz";
+
+/// After a capitalised first word, a word OCR read with a small initial of the same shape as
+/// its capital gets its capital back, if it is a name of the gazetteer: "villanueva" is
+/// "Villanueva", "status" stays a word.
+fn recase(words: &mut [String]) {
+    if !words.first().is_some_and(|w| w.starts_with(char::is_uppercase)) {
+        return;
+    }
+    for w in words.iter_mut().skip(1) {
+        let Some(first) = w.chars().next() else { continue };
+        if SAME_SHAPE_CASE.contains(first) && gazetteer::known(w) == Known::Name {
+            *w = first.to_uppercase().chain(w.chars().skip(1)).collect();
+        }
+    }
+}
+
 /// The capitalised words of a phrase shaped like a person's name (2 to 4 of them, particles
 /// allowed between them), or `None`.
 fn name_words(s: &str) -> Option<Vec<String>> {
     let t = s.trim().trim_end_matches([',', ';', '.', ':']);
-    let fixed: Vec<String> = t.split_whitespace().map(unconfuse).collect();
+    let mut fixed: Vec<String> = t.split_whitespace().map(unconfuse).collect();
+    recase(&mut fixed);
     let words: Vec<&str> = fixed.iter().map(String::as_str).collect();
     let inner = |k: usize| k > 0 && k + 1 < words.len();
     let caps: Vec<&str> = words
@@ -303,14 +323,23 @@ pub fn names(
                 out.push((i, f));
             }
         }
-        // a label cell and its value cell
+        // a label cell and its value cell; a header ("Name | Relationship | SSN") over the
+        // only row of its table that is on screen, which no column is made of, labels the cell
+        // under it, whatever a person's name beside it makes of the row
         if name_label(&l.text) {
-            if let Some(v) = value_of(lines, i) {
-                out.extend(
-                    names_in_list(&lines[v].text, 0, "labelled-name")
+            let beside = value_of(lines, i).map(|v| (v, names_in_list(&lines[v].text, 0, "labelled-name")));
+            let under = || {
+                labels::value_below(lines, i)
+                    .filter(|_| labels::caption_row(lines, i))
+                    .map(|v| (v, names_in_list(&lines[v].text, 0, "labelled-name")))
+            };
+            match beside {
+                Some((v, found)) if !found.is_empty() => out.extend(found.into_iter().map(|f| (v, f))),
+                _ => out.extend(
+                    under()
                         .into_iter()
-                        .map(|f| (v, f)),
-                );
+                        .flat_map(|(v, found)| found.into_iter().map(move |f| (v, f))),
+                ),
             }
         }
         if !person(&l.text) {

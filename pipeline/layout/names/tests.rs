@@ -154,6 +154,12 @@ fn the_signed_in_user_in_an_application_bar() {
     );
     // a Korean name, romanised
     assert_eq!(run(&page("Ji-woo Yoon", 1750), NameScope::Records), vec!["Ji-woo Yoon"]);
+    // OCR read a capital as its small letter of the same shape
+    assert_eq!(
+        run(&page("Esteban villanueva", 1750), NameScope::Records),
+        vec!["Esteban villanueva"]
+    );
+    assert!(run(&page("Release status", 1750), NameScope::Records).is_empty());
     // the bar's title read with the name: the title stays readable
     assert_eq!(trailing_name("Tracker Huy Nguyen").map(|f| f.start), Some(8));
     assert_eq!(trailing_name("Daan de Boer").map(|f| f.start), Some(0));
@@ -189,6 +195,28 @@ fn the_signed_in_user_in_an_application_bar() {
         line(20, 980, 1880, 20, "Copyright 2024"),
     ];
     assert_eq!(run(&bar, NameScope::Records), vec!["Omar Saleh"]);
+}
+
+#[test]
+fn a_header_over_the_one_row_on_screen_labels_the_cell_under_it() {
+    let lines = vec![
+        line(40, 899, 511, 39, "Benefits: covered dependents"),
+        line(52, 962, 91, 35, "Name"),
+        line(674, 958, 190, 42, "Relationship"),
+        line(1290, 958, 73, 40, "SSN"),
+        line(51, 1012, 169, 43, "Kito Achieng"),
+        line(672, 1010, 160, 46, "Dependent"),
+        line(1292, 1011, 173, 41, "154-26-3962"),
+    ];
+    assert_eq!(run(&lines, NameScope::Records), vec!["Kito Achieng"]);
+    // a form: the label's value beside it, the next label under it
+    let form = vec![
+        line(40, 100, 80, 20, "Name"),
+        line(200, 100, 160, 20, "Dana Whitfield"),
+        line(40, 140, 80, 20, "Office"),
+        line(200, 140, 160, 20, "Toronto"),
+    ];
+    assert_eq!(run(&form, NameScope::Records), vec!["Dana Whitfield"]);
 }
 
 #[test]
