@@ -9,7 +9,11 @@
 
 use super::{Category, Findings, Line, Recognizer};
 
-re!(IBAN, r"[A-Z]{2}[0-9OISBZ]{2}(?:\s?[A-Z0-9]){11,32}");
+// The country code may hold one digit OCR read for its letter ("F1" for "FI").
+re!(
+    IBAN,
+    r"(?:[A-Z][A-Z012568]|[012568][A-Z])[0-9OISBZ]{2}(?:\s?[A-Z0-9]){11,32}"
+);
 
 /// Look-alike pairs OCR swaps.
 const LOOKALIKES: &[(char, char)] = &[('0', 'O'), ('1', 'I'), ('5', 'S'), ('8', 'B'), ('2', 'Z'), ('6', 'G')];
@@ -58,7 +62,11 @@ fn longest_iban(chars: &[(usize, char)]) -> Option<usize> {
 
 /// Is `s` (electronic form) an IBAN as read, or after swapping some of its look-alikes?
 fn valid_read(s: &str) -> bool {
-    let chars: Vec<char> = s.chars().collect();
+    let mut chars: Vec<char> = s.chars().collect();
+    // a country code is letters: a digit there is its look-alike letter
+    for c in chars.iter_mut().take(2).filter(|c| c.is_ascii_digit()) {
+        *c = swap(*c);
+    }
     // letters first: a BBAN is mostly digits, so a letter O is likelier a slip than a digit 0
     let mut ambiguous: Vec<usize> = (2..chars.len())
         .filter(|&k| LOOKALIKES.iter().any(|&(a, b)| chars[k] == a || chars[k] == b))
@@ -109,6 +117,8 @@ mod tests {
             ("Pay to DE89 3704 0044 0532 0130 00 EUR", "DE89 3704 0044 0532 0130 00"),
             // OCR read the zeros of a German IBAN as letters O
             ("DE89 37O4 OO44 O532 O13O OO", "DE89 37O4 OO44 O532 O13O OO"),
+            // ... and the I of a Finnish country code as a 1
+            ("F19351879763818300", "F19351879763818300"),
         ] {
             assert_covers(text, Category::Iban, want);
         }
