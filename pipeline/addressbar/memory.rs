@@ -7,7 +7,7 @@
 //! the profile and menu buttons on the right) and forgets the field once those have gone (the
 //! window moved or another one covers it); the next URL shown finds it again.
 
-use super::field::{self, close, dominant_colour};
+use super::field::{close, dominant_colour};
 use super::{popup, BarPart};
 use crate::frame::{Frame, Rect};
 use crate::ocr::TextLine;
@@ -146,9 +146,7 @@ impl Remembered {
             // the panel's own edges bound it, as for a bar found typing: page text lined up
             // with the popup's column does not extend it down the page
             Some(typed) => {
-                let inside = (typed.bottom() + 2).min(frame.height() - 1);
-                let right_edge =
-                    field::panel_right_edge(frame, inside, typed.right() + 2).filter(|&e| e > typed.right() + 4 * h);
+                let (inside, right_edge) = popup::panel_under(frame, typed, h);
                 popup::bottom(frame, rows, first, inside, typed, right_edge, h)
             }
             None => rows.bottom() + h / 2,

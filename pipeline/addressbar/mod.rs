@@ -20,7 +20,7 @@ pub use memory::BarMemory;
 use crate::classify::hosts;
 use crate::frame::{Frame, Rect};
 use crate::ocr::TextLine;
-use field::{field_around, panel_right_edge};
+use field::field_around;
 
 /// Does a text line read like the content of an address bar? One of its words is a URL with a
 /// scheme, "host/path", "host:port", an IP address, or a bare host name.
@@ -141,8 +141,7 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
         let x0 = l.rect.x.saturating_sub(3 * h);
         // the panel's right edge, along the glyph-free row under the typed text; where the
         // panel has the toolbar's colour (Chromium dark) it cannot be seen: most of the width
-        let inside = (l.rect.bottom() + 2).min(frame.height() - 1);
-        let right_edge = panel_right_edge(frame, inside, l.rect.right() + 2).filter(|&e| e > l.rect.right() + 4 * h);
+        let (inside, right_edge) = popup::panel_under(frame, l.rect, h);
         let x1 = right_edge.unwrap_or_else(|| frame.width().saturating_sub(h));
         let x1 = x1.max(l.rect.right() + h);
         let field = Rect::from_corners_f(

@@ -131,6 +131,15 @@ pub fn rows_below(
         .map(|u| (u, first))
 }
 
+/// Where the panel under a typed line is looked at: the glyph-free row just under the text, and
+/// the panel's right edge along it, if it can be told from the page (well right of the text;
+/// a panel of the toolbar's colour, Chromium dark, has none).
+pub fn panel_under(frame: &Frame, typed: Rect, h: u32) -> (u32, Option<u32>) {
+    let inside = (typed.bottom() + 2).min(frame.height() - 1);
+    let right_edge = field::panel_right_edge(frame, inside, typed.right() + 2).filter(|&e| e > typed.right() + 4 * h);
+    (inside, right_edge)
+}
+
 /// The bottom of an open popup: under its last row of text, or where the panel's pixels end if
 /// that is higher. Rows of the page can line up with the popup's column and follow it at a row's
 /// distance (a table whose second column starts where the suggestions do), so text alone runs

@@ -327,19 +327,15 @@ pub fn names(
         // only row of its table that is on screen, which no column is made of, labels the cell
         // under it, whatever a person's name beside it makes of the row
         if name_label(&l.text) {
-            let beside = value_of(lines, i).map(|v| (v, names_in_list(&lines[v].text, 0, "labelled-name")));
+            let names_of = |v: usize| (v, names_in_list(&lines[v].text, 0, "labelled-name"));
+            let beside = value_of(lines, i).map(names_of).filter(|(_, found)| !found.is_empty());
             let under = || {
                 labels::value_below(lines, i)
                     .filter(|_| labels::caption_row(lines, i))
-                    .map(|v| (v, names_in_list(&lines[v].text, 0, "labelled-name")))
+                    .map(names_of)
             };
-            match beside {
-                Some((v, found)) if !found.is_empty() => out.extend(found.into_iter().map(|f| (v, f))),
-                _ => out.extend(
-                    under()
-                        .into_iter()
-                        .flat_map(|(v, found)| found.into_iter().map(move |f| (v, f))),
-                ),
+            if let Some((v, found)) = beside.or_else(under) {
+                out.extend(found.into_iter().map(|f| (v, f)));
             }
         }
         if !person(&l.text) {
