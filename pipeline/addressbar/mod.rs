@@ -34,7 +34,15 @@ pub fn is_urlish(text: &str) -> bool {
         let (host, port) = host.split_once(':').unwrap_or((host, ""));
         let has_path = w.len() > host.len() + port.len() + usize::from(!port.is_empty());
         let ip = host.split('.').count() == 4 && host.split('.').all(|o| o.parse::<u8>().is_ok());
-        ip || (host.eq_ignore_ascii_case("localhost") && (has_path || !port.is_empty()))
+        // "redis-cache:3000/": a single-label intranet name with a port and a path
+        let bare_with_port = has_path
+            && port.len() >= 2
+            && port.parse::<u16>().is_ok_and(|p| p > 0)
+            && host.chars().any(|c| c.is_ascii_alphabetic())
+            && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !host.starts_with('-');
+        ip || bare_with_port
+            || (host.eq_ignore_ascii_case("localhost") && (has_path || !port.is_empty()))
             || hosts::looks_like_host(host, has_path || !port.is_empty())
     })
 }
@@ -71,6 +79,12 @@ fn typed_host_words(text: &str) -> bool {
         .unwrap_or("");
     let labels: Vec<&str> = host.split('.').collect();
     labels.len() >= 3 && labels.iter().filter(|l| l.chars().any(|c| c.is_alphabetic())).count() >= 2
+}
+
+/// A line that is one URL-looking word and nothing else, as the omnibox shows what is typed.
+fn lone_url(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    matches!((words.next(), words.next()), (Some(w), None) if is_urlish(w))
 }
 
 /// Why a part of the frame is covered as the address bar (the region's rule).
@@ -177,9 +191,10 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
                 text_h: r.h,
                 idle: Some(colour),
             });
-        } else if is_typed_host(&line.text) && typed_host_words(&line.text) {
-            // the omnibox while typing, popup not read: a host being typed near the top is
-            // covered as a line, with room to the right for the next characters
+        } else if (is_typed_host(&line.text) && typed_host_words(&line.text)) || lone_url(&line.text) {
+            // the omnibox while typing, its field merged with the open popup or the popup not
+            // read: a host or URL being typed near the top ("k8s-api:3000/") is covered as a
+            // line, with room to the right for the next characters
             let pad = r.h / 2 + 2;
             let field = Rect::from_corners_f(
                 r.x as f32 - pad as f32,
@@ -328,12 +343,26 @@ mod tests {
             "git.corp.example",
             "localhost:8080/x",
             "10.0.0.1",
+            // a single-label intranet name, typed with a port and a path
+            "redis-cache:3000/",
+            "idp-23:9090/targets",
         ] {
             assert!(is_urlish(t), "{t}");
         }
-        for t in ["Service health", "Team calendar", "Inbox 5", "settings.py"] {
+        for t in [
+            "Service health",
+            "Team calendar",
+            "Inbox 5",
+            "settings.py",
+            "Meeting at 10:30",
+            "Ratio 16:9",
+            "step:1/3",
+            "k8s-api:3000",
+        ] {
             assert!(!is_urlish(t), "{t}");
         }
+        assert!(lone_url("k8s-api:3000/") && lone_url("git.corp.example"));
+        assert!(!lone_url("see git.corp.example") && !lone_url("Team calendar"));
     }
 
     #[test]

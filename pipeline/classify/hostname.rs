@@ -40,7 +40,9 @@ impl HostnameRecognizer {
                 continue;
             }
             let in_url = after == '/' || after == ':' || text[..m.start()].ends_with("://");
-            if !hosts::looks_like_host(host, in_url) || !self.hosts.internal(host) {
+            let repaired = glued_internal_suffix(host);
+            let judged = repaired.as_deref().unwrap_or(host);
+            if !hosts::looks_like_host(judged, in_url) || !self.hosts.internal(judged) {
                 continue;
             }
             if after == '/' {
@@ -54,6 +56,44 @@ impl HostnameRecognizer {
             out.push((s, s + host.chars().count(), Category::Hostname, "internal-host"));
         }
     }
+}
+
+/// OCR drops the dot before a short last label in small text ("gitlab.tyrellintra" for
+/// "gitlab.tyrell.intra"): a host whose last label is not a top-level domain but ends with a
+/// customary intranet suffix after at least two letters is read with that dot put back. Only
+/// the long, unambiguous suffixes: "lan" or "local" end ordinary words ("plan", "vocal").
+fn glued_internal_suffix(host: &str) -> Option<String> {
+    let (head, last) = host.rsplit_once('.')?;
+    let lower = last.to_ascii_lowercase();
+    if hosts::looks_like_host(host, false) {
+        return None;
+    }
+    ["intranet", "internal", "intra"].iter().find_map(|suffix| {
+        let stem = lower.strip_suffix(suffix)?;
+        (stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !stem.ends_with('-'))
+            .then(|| format!("{head}.{}.{suffix}", &last[..stem.len()]))
+    })
+}
+
+/// The view with an 'l' that OCR read as ']' or '|' after a letter ("mysq]-03.us-east.corp")
+/// put back, char for char (so its indices are the line's); `None` when there is none.
+fn ell_view(text: &str) -> Option<String> {
+    let mut prev = ' ';
+    let mut changed = false;
+    let out: String = text
+        .chars()
+        .map(|c| {
+            let r = if "]|".contains(c) && prev.is_ascii_alphabetic() {
+                changed = true;
+                'l'
+            } else {
+                c
+            };
+            prev = c;
+            r
+        })
+        .collect();
+    changed.then_some(out)
 }
 
 impl Recognizer for HostnameRecognizer {
@@ -83,6 +123,10 @@ impl Recognizer for HostnameRecognizer {
             } else {
                 let chars: Vec<char> = view.text.chars().collect();
                 self.find(view.text, &chars, &CharIndex::new(view.text), &mut spans);
+            }
+            if let Some(ells) = ell_view(view.text) {
+                let chars: Vec<char> = ells.chars().collect();
+                self.find(&ells, &chars, &CharIndex::new(&ells), &mut spans);
             }
             for &(s, e, cat, rule) in &spans {
                 let (s, e) = view.to_line(s, e);
@@ -146,6 +190,23 @@ mod tests {
                 Category::Hostname,
                 "db-prod-14.corp.exa",
             ),
+            // small text: OCR dropped the dot before the intranet suffix, or read 'l' as ']'
+            ("metabase-35.tyrellintra", Category::Hostname, "metabase-35.tyrellintra"),
+            (
+                "servicedesk.us-east.tyrllinternal",
+                Category::Hostname,
+                "servicedesk.us-east.tyrllinternal",
+            ),
+            (
+                "mysq]-03.us-east.tyrell.intra",
+                Category::Hostname,
+                "mysq]-03.us-east.tyrell.intra",
+            ),
+            (
+                "ping bui|d-07.corp.example",
+                Category::Hostname,
+                "bui|d-07.corp.example",
+            ),
         ] {
             assert_covers(text, cat, want);
         }
@@ -161,6 +222,10 @@ mod tests {
             "Waiting for docs.github.c…",
             "Saving report.pdf...",
             "Loading... e.g... done",
+            // a last label ending like a suffix but not with it
+            "config.contra",
+            "see main.intern",
+            "fig. 3|4 of the report.pdf",
         ] {
             assert_not_covered(text, Category::Hostname);
         }

@@ -178,8 +178,27 @@ fn name_words(s: &str) -> Option<Vec<String>> {
 
 /// A phrase a label calls a person ("From:", "Owner", an "Employee" column): the label is the
 /// evidence, so a name shape is enough (a name the gazetteer lacks is still covered).
+/// Capitals only ("ÉLODIE CHEVALIER", as a card prints its holder) are read title-cased: the
+/// label is the evidence there, not the case.
 fn labelled_person(s: &str) -> bool {
-    name_words(s).is_some()
+    if name_words(s).is_some() {
+        return true;
+    }
+    let letters = || s.chars().filter(|c| c.is_alphabetic());
+    letters().count() >= 4 && letters().all(char::is_uppercase) && name_words(&title_case(s)).is_some()
+}
+
+/// "ÉLODIE DE LA CRUZ" -> "Élodie De La Cruz".
+fn title_case(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|f| f.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
 }
 
 /// A person's name where only the layout suggests one (beside an address, at the head of a

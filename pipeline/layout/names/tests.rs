@@ -352,6 +352,9 @@ fn the_gazetteer_tells_people_from_interface_phrases() {
     // a label says a person is meant: the shape is enough, known names or not
     assert!(labelled_person("Xanthe Quorrimby") && !person("Xanthe Quorrimby"));
     assert!(!labelled_person("Pull Requests"));
+    // a card prints its holder in capitals
+    assert!(labelled_person("ÉLODIE CHEVALIER") && labelled_person("LOTTE DE BOER"));
+    assert!(!labelled_person("INV-79148") && !labelled_person("VISA"));
     let lines = vec![
         line(10, 10, 600, 20, "Owner: Zorvan Thelquist"),
         line(10, 40, 600, 20, "Login Succeeded <noreply@corp.example>"),
