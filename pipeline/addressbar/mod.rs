@@ -68,8 +68,7 @@ pub fn is_typed_host(text: &str) -> bool {
 /// least two ("payroll.intra.exampl"; not "v1.2.3", "requirements.txt" or a terminal line that
 /// mentions a host).
 fn typed_host_words(text: &str) -> bool {
-    let mut words = text.split_whitespace();
-    let (Some(w), None) = (words.next(), words.next()) else {
+    let Some(w) = lone_word(text) else {
         return false;
     };
     let host = w
@@ -83,8 +82,16 @@ fn typed_host_words(text: &str) -> bool {
 
 /// A line that is one URL-looking word and nothing else, as the omnibox shows what is typed.
 fn lone_url(text: &str) -> bool {
+    lone_word(text).is_some_and(is_urlish)
+}
+
+/// The line's only word, if it has exactly one.
+fn lone_word(text: &str) -> Option<&str> {
     let mut words = text.split_whitespace();
-    matches!((words.next(), words.next()), (Some(w), None) if is_urlish(w))
+    match (words.next(), words.next()) {
+        (Some(w), None) => Some(w),
+        _ => None,
+    }
 }
 
 /// Why a part of the frame is covered as the address bar (the region's rule).

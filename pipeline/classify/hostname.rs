@@ -40,9 +40,20 @@ impl HostnameRecognizer {
                 continue;
             }
             let in_url = after == '/' || after == ':' || text[..m.start()].ends_with("://");
-            let repaired = glued_internal_suffix(host);
-            let judged = repaired.as_deref().unwrap_or(host);
-            if !hosts::looks_like_host(judged, in_url) || !self.hosts.internal(judged) {
+            // judged as read; only a name that is not a host as read is tried repaired
+            let repaired;
+            let judged = if hosts::looks_like_host(host, in_url) {
+                host
+            } else {
+                match glued_internal_suffix(host) {
+                    Some(h) if hosts::looks_like_host(&h, in_url) => {
+                        repaired = h;
+                        &repaired
+                    }
+                    _ => continue,
+                }
+            };
+            if !self.hosts.internal(judged) {
                 continue;
             }
             if after == '/' {
@@ -59,15 +70,13 @@ impl HostnameRecognizer {
 }
 
 /// OCR drops the dot before a short last label in small text ("gitlab.tyrellintra" for
-/// "gitlab.tyrell.intra"): a host whose last label is not a top-level domain but ends with a
-/// customary intranet suffix after at least two letters is read with that dot put back. Only
-/// the long, unambiguous suffixes: "lan" or "local" end ordinary words ("plan", "vocal").
+/// "gitlab.tyrell.intra"): for a name that is not a host as read, its last label ending with a
+/// customary intranet suffix after at least two characters is read with that dot put back.
+/// Only the long, unambiguous suffixes of [`hosts::INTERNAL_TLDS`]: "lan" or "local" end
+/// ordinary words ("plan", "vocal").
 fn glued_internal_suffix(host: &str) -> Option<String> {
     let (head, last) = host.rsplit_once('.')?;
     let lower = last.to_ascii_lowercase();
-    if hosts::looks_like_host(host, false) {
-        return None;
-    }
     ["intranet", "internal", "intra"].iter().find_map(|suffix| {
         let stem = lower.strip_suffix(suffix)?;
         (stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !stem.ends_with('-'))
@@ -78,13 +87,19 @@ fn glued_internal_suffix(host: &str) -> Option<String> {
 /// The view with an 'l' that OCR read as ']' or '|' after a letter ("mysq]-03.us-east.corp")
 /// put back, char for char (so its indices are the line's); `None` when there is none.
 fn ell_view(text: &str) -> Option<String> {
+    // most lines have none: no copy for them (both characters are ASCII, so bytes tell)
+    if !text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_alphabetic() && matches!(w[1], b']' | b'|'))
+    {
+        return None;
+    }
     let mut prev = ' ';
-    let mut changed = false;
-    let out: String = text
+    let out = text
         .chars()
         .map(|c| {
             let r = if "]|".contains(c) && prev.is_ascii_alphabetic() {
-                changed = true;
                 'l'
             } else {
                 c
@@ -93,7 +108,7 @@ fn ell_view(text: &str) -> Option<String> {
             r
         })
         .collect();
-    changed.then_some(out)
+    Some(out)
 }
 
 impl Recognizer for HostnameRecognizer {
