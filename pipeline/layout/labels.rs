@@ -162,6 +162,63 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$").expect("built-in pattern")
 });
 
+/// Labels of e-mail addresses.
+const EMAIL_WORDS: &[&str] = &[
+    "email",
+    "e-mail",
+    "mail",
+    "email address",
+    "e-mail address",
+    "mail address",
+];
+
+/// Does this label say its value is an e-mail address? ("Email", "Work e-mail")
+pub fn email_label(label: &str) -> bool {
+    ends_with_word(label, EMAIL_WORDS)
+}
+
+/// A column header OCR misread by one letter ("Emal", "Phane"): the label word of the
+/// e-mail or phone vocabulary it is one edit from, if exactly one. Only these two, whose
+/// values a column rule still checks by their shape (an '@' or a host's spelling; a
+/// number's digits): a misread "Holder" would be a "Folder" of harmless words.
+pub fn misread_header(label: &str) -> Option<&'static str> {
+    let n = normalise(label);
+    if n.contains(' ') || n.chars().count() < 4 || !n.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let mut near = EMAIL_WORDS
+        .iter()
+        .chain(PHONE_WORDS)
+        .filter(|w| !w.contains(' ') && w.len() >= 5 && one_edit(&n, w));
+    let first = near.next()?;
+    near.next().is_none().then_some(*first)
+}
+
+/// Are `a` and `b` one substitution, insertion or deletion apart?
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    if long.len() > short.len() {
+        short[prefix..] == long[prefix + 1..]
+    } else {
+        short[prefix + 1..] == long[prefix + 1..]
+    }
+}
+
+/// A value in a column labelled e-mail: one to four words with an '@', or with no capital
+/// letter, as addresses are written (OCR drops the '@' and the dots of small type: "vram
+/// gutagdndede", "ylma d asorpal"); "Not provided" is no address.
+pub fn email_like(v: &str) -> bool {
+    let t = v.trim();
+    t.split_whitespace().count() <= 4
+        && t.chars().filter(|c| c.is_alphanumeric()).count() >= 5
+        && (t.contains('@') || !t.chars().any(char::is_uppercase))
+}
+
 /// Does this label say its value is a host name? ("Hostname", "Server", "FQDN")
 pub fn host_label(label: &str) -> bool {
     ends_with_word(label, HOST_WORDS)

@@ -63,6 +63,15 @@ pub fn context_findings(
             table::host_like,
         ));
     }
+    if enabled.contains(&Category::Email) {
+        out.extend(table::labelled_columns(
+            lines,
+            &columns,
+            labels::email_label,
+            Category::Email,
+            labels::email_like,
+        ));
+    }
     if enabled.contains(&Category::Phone) {
         out.extend(table::labelled_columns(
             lines,

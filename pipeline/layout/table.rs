@@ -317,11 +317,19 @@ pub fn token_like(s: &str) -> bool {
 
 /// The header of a column: its top cell if it reads as a label, or a line right above the
 /// top cell that overlaps the column's extent (a centred header).
+///
+/// The header may also be the second or third cell: a button or a caption above the table can
+/// share the column's left edge ("New contact" over "Name"). A header OCR misread by a letter
+/// ("Emal") counts where the column's values are checked by their shape.
 fn header(lines: &[TextLine], col: &Column, is_label: fn(&str) -> bool) -> Option<usize> {
-    let top = col.cells[0];
-    if is_label(&lines[top].text) {
-        return Some(top);
+    let reads = |i: usize| {
+        let t = &lines[i].text;
+        is_label(t) || super::labels::misread_header(t).is_some_and(is_label)
+    };
+    if let Some(&h) = col.cells.iter().take(3).find(|&&i| reads(i)) {
+        return Some(h);
     }
+    let top = col.cells[0];
     let t = lines[top].rect;
     let (x0, x1) = col
         .cells
@@ -339,7 +347,7 @@ fn header(lines: &[TextLine], col: &Column, is_label: fn(&str) -> bool) -> Optio
         })
         .max_by_key(|(_, l)| l.rect.y)
         .map(|(i, _)| i)
-        .filter(|&i| is_label(&lines[i].text))
+        .filter(|&i| reads(i))
 }
 
 /// Cells under a header that labels them (`is_label`) and pass `value_ok`: all of `category`.
@@ -355,6 +363,12 @@ pub fn labelled_columns(
         let Some(h) = header(lines, col, is_label) else {
             continue;
         };
+        // a form's column of labels ("From", "To", "Cc", "Date" over a mail's body): the
+        // header's next cell is a label too, and the column holds no values
+        let below = col.cells.iter().find(|&&i| lines[i].rect.y > lines[h].rect.y);
+        if below.is_some_and(|&i| is_label(&lines[i].text)) {
+            continue;
+        }
         for &i in col
             .cells
             .iter()
@@ -489,6 +503,69 @@ mod tests {
             &labelled_columns(&lines, &cols, name_label, Category::Name, |t| !t.is_empty()),
         );
         assert!(got.iter().all(|(s, _)| s != "Assignee" && s != "Owner"), "{got:?}");
+    }
+
+    #[test]
+    fn a_button_over_the_table_and_headers_misread_by_a_letter() {
+        use super::super::labels::{email_label, email_like, name_label, phone_label, phone_like};
+        // "New contact" shares the Name column's left edge above its header; OCR read
+        // "Email" and "Phone" of small type as "Emal" and "Phane", and dropped the '@' of
+        // an address
+        let mut lines = vec![
+            line(113, 129, 51, 19, "New contact"),
+            line(116, 157, 30, 19, "Name"),
+            line(585, 156, 28, 21, "Emal"),
+            line(968, 158, 29, 18, "Phane"),
+        ];
+        let rows = [
+            ("Lalstm Banerjee", "laistm.epe@ocmaric de", "4.9850135"),
+            ("Vkeam Gupts", "vram gutagdndede", "001872546"),
+            ("Derye Yimnz", "ylma.d@astorpal", "01 496 0386"),
+            ("Sales Hub", "Not provided", "n/a"),
+        ];
+        for (k, (n, e, p)) in rows.iter().enumerate() {
+            let y = 178 + 21 * k as u32;
+            lines.push(line(117, y, 60, 18, n));
+            lines.push(line(585, y, 94, 19, e));
+            lines.push(line(968, y, 59, 20, p));
+        }
+        let cols = columns(&lines);
+        let mut got = covered(
+            &lines,
+            &labelled_columns(&lines, &cols, email_label, Category::Email, email_like),
+        );
+        got.extend(covered(
+            &lines,
+            &labelled_columns(&lines, &cols, phone_label, Category::Phone, phone_like),
+        ));
+        got.extend(covered(
+            &lines,
+            &labelled_columns(&lines, &cols, name_label, Category::Name, |t| t.split(' ').count() == 2),
+        ));
+        // a cell can sit in a left- and a right-aligned column
+        let mut texts: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let mut want = vec![
+            "laistm.epe@ocmaric de",
+            "vram gutagdndede",
+            "ylma.d@astorpal",
+            "4.9850135",
+            "001872546",
+            "01 496 0386",
+            "Lalstm Banerjee",
+            "Vkeam Gupts",
+            "Derye Yimnz",
+            "Sales Hub",
+        ];
+        want.sort_unstable();
+        assert_eq!(texts, want);
+        assert_eq!(super::super::labels::misread_header("Emal"), Some("email"));
+        assert_eq!(super::super::labels::misread_header("Phane"), Some("phone"));
+        // two letters off, a name label's word, too short, or digits: no header
+        for not in ["Phase", "Owned", "Nome", "Tel", "Mail2"] {
+            assert_eq!(super::super::labels::misread_header(not), None, "{not}");
+        }
     }
 
     #[test]

@@ -155,11 +155,27 @@ fn recase(words: &mut [String]) {
     }
 }
 
+/// 'I' and 'l' are one glyph in many sans-serif faces: a word OCR began with 'l' ("lyer",
+/// "lrina") is the gazetteer's name spelt with an 'I' ("Iyer", "Irina") when only that
+/// spelling is a known word.
+fn capital_i(words: &mut [String]) {
+    for w in words.iter_mut() {
+        let Some(rest) = w.strip_prefix('l') else { continue };
+        if rest.starts_with(char::is_lowercase) && gazetteer::known(w) == Known::No {
+            let fixed = format!("I{rest}");
+            if gazetteer::known(&fixed) == Known::Name {
+                *w = fixed;
+            }
+        }
+    }
+}
+
 /// The capitalised words of a phrase shaped like a person's name (2 to 4 of them, particles
 /// allowed between them), or `None`.
 fn name_words(s: &str) -> Option<Vec<String>> {
     let t = s.trim().trim_end_matches([',', ';', '.', ':']);
     let mut fixed: Vec<String> = t.split_whitespace().map(unconfuse).collect();
+    capital_i(&mut fixed);
     recase(&mut fixed);
     let words: Vec<&str> = fixed.iter().map(String::as_str).collect();
     let inner = |k: usize| k > 0 && k + 1 < words.len();
@@ -311,6 +327,59 @@ fn label_then_name(text: &str) -> Option<Finding> {
     None
 }
 
+/// Small type that OCR garbles ("Hano bayasht" for "Haruto Kobayashi"): in a column where at
+/// least half the cells, and three or more, are found to be people, the other cells between
+/// them written as a name is written (one to three words of letters, capitalised) are people
+/// too, as a reader takes a column of people to hold people. A label stays readable.
+fn garbled_people(lines: &[TextLine], columns: &[Column], found: &[(usize, Finding)]) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for col in columns {
+        let people: Vec<usize> = col
+            .cells
+            .iter()
+            .copied()
+            .filter(|&i| found.iter().any(|(j, _)| *j == i))
+            .collect();
+        if people.len() < 3 {
+            continue;
+        }
+        // among the people: a heading above the table ("Directory") is none of them
+        let (top, bottom) = (lines[people[0]].rect.y, lines[people[people.len() - 1]].rect.y);
+        let among: Vec<usize> = col
+            .cells
+            .iter()
+            .copied()
+            .filter(|&i| (top..=bottom).contains(&lines[i].rect.y))
+            .collect();
+        if people.len() * 2 < among.len() {
+            continue;
+        }
+        for i in among {
+            let t = lines[i].text.trim();
+            if found.iter().any(|(j, _)| *j == i) || name_label(t) || !name_written(t) {
+                continue;
+            }
+            out.extend(super::whole_line(&lines[i], Category::Name, "name-column").map(|f| (i, f)));
+        }
+    }
+    out
+}
+
+/// One to three words, most of their characters letters, the first a capital; no interface
+/// word among them.
+fn name_written(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let chars: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+    (1..=3).contains(&words.len())
+        && letters >= 4
+        && letters * 10 >= chars.len() * 8
+        && t.starts_with(char::is_uppercase)
+        && !words
+            .iter()
+            .any(|w| UI_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
 pub fn names(
     lines: &[TextLine],
     findings: &[Vec<Finding>],
@@ -401,6 +470,7 @@ pub fn names(
         .filter(|(_, f)| f.rule == "name-beside-email")
         .map(|(i, _)| *i)
         .collect();
+    out.extend(garbled_people(lines, columns, &out));
     for col in columns {
         let is_person = |i: usize| person(&lines[i].text) || beside_email.contains(&i);
         let named: Vec<usize> = col.cells.iter().copied().filter(|&i| is_person(i)).collect();

@@ -107,6 +107,70 @@ fn a_label_and_its_name_on_one_line_and_ocr_digits_in_names() {
 }
 
 #[test]
+fn an_initial_i_read_as_l_is_the_name_the_gazetteer_knows() {
+    let mut w = vec!["Arjun".to_string(), "lyer".to_string()];
+    capital_i(&mut w);
+    assert_eq!(w, ["Arjun", "Iyer"]);
+    let mut w = vec!["lrina".to_string(), "Fedorov".to_string(), "lemon".to_string()];
+    capital_i(&mut w);
+    // "lemon" is a word as it was read: it stays
+    assert_eq!(w, ["Irina", "Fedorov", "lemon"]);
+    let lines = vec![line(10, 10, 100, 20, "Full name"), line(10, 40, 200, 20, "Arjun lyer")];
+    assert_eq!(run(&lines, NameScope::Records), vec!["Arjun lyer"]);
+}
+
+#[test]
+fn a_mail_header_column_of_labels_heads_no_column_of_names() {
+    // the labels of a message's header share its body's left edge down to the signature
+    let lines = column(&[
+        "Quarterly numbers",
+        "From",
+        "To",
+        "Cc",
+        "Date",
+        "All services are operating normally.",
+        "Océane Lefebvre",
+        "Senior Accountant",
+    ]);
+    assert!(!run(&lines, NameScope::Records).contains(&"Senior Accountant".to_string()));
+}
+
+#[test]
+fn a_column_of_people_holds_the_names_ocr_garbled() {
+    let people = column(&[
+        "Directory",
+        "Name",
+        "Derya Yilmaz",
+        "Hano bayasht",
+        "Laurent Fontaine",
+        "Alexe CRoI",
+        "Mateo Quiroga",
+        "unXu",
+        "Sent Items",
+    ]);
+    assert_eq!(
+        run(&people, NameScope::Records),
+        vec![
+            "Alexe CRoI",
+            "Derya Yilmaz",
+            "Hano bayasht",
+            "Laurent Fontaine",
+            "Mateo Quiroga"
+        ]
+    );
+    // one person in a column of words is no column of people
+    let words = column(&[
+        "Name",
+        "Derya Yilmaz",
+        "Hano bayasht",
+        "Release notes",
+        "Roadmap",
+        "Budget",
+    ]);
+    assert_eq!(run(&words, NameScope::Records), vec!["Derya Yilmaz"]);
+}
+
+#[test]
 fn contact_cards_headed_by_a_name() {
     // a card: the name over label and value cells, one of them contact details
     let lines = vec![
