@@ -277,6 +277,11 @@ fn names_in_list(text: &str, offset: usize, rule: &str) -> Vec<Finding> {
 /// The words right before position `at` of `text` that read as a name (2 to 4 words), set
 /// off from it as a mail client sets a name off from its address (`<`, `(`, `[`, a dash), as
 /// a span. A plain space is not enough: "Corporate Mail maria@…" is an app's header.
+///
+/// Where the address itself vouches for the words (its local part spells one of them:
+/// "Shirin Sadeghi <sadeghi.s@…>"), a name's shape is enough, as after a label: the gazetteer
+/// lacks many romanised names. A word the local part spells gets its capital back ("Dimitris
+/// stavrou <dimitris.stavrou@…>"). A service's name is not ("Jira Software <jira@…>").
 fn name_before(text: &str, at: usize) -> Option<(usize, usize)> {
     let chars: Vec<char> = text.chars().collect();
     let mut end = at.min(chars.len());
@@ -288,11 +293,30 @@ fn name_before(text: &str, at: usize) -> Option<(usize, usize)> {
     if !set_off {
         return None;
     }
+    let local: String = chars[at.min(chars.len())..]
+        .iter()
+        .take_while(|&&c| c != '@' && !c.is_whitespace())
+        .collect();
+    let local = gazetteer::fold(&local);
+    let spelt = |w: &str| {
+        let f = gazetteer::fold(w);
+        // a service's address is its name alone ("jira@"); a person's adds an initial or
+        // another name ("sadeghi.s@", "eitan.katz@", "ekatz@")
+        f.chars().count() >= 3 && f.chars().all(char::is_alphabetic) && local.contains(&f) && local != f
+    };
     let before: String = chars[..end].iter().collect();
     let words: Vec<&str> = before.split_whitespace().collect();
     for n in (2..=4.min(words.len())).rev() {
         let cand = words[words.len() - n..].join(" ");
-        if person(&cand) {
+        let vouched = words[words.len() - n..].iter().any(|w| spelt(w));
+        let cased = || {
+            words[words.len() - n..]
+                .iter()
+                .map(|w| if spelt(w) { capitalised(w) } else { w.to_string() })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if person(&cand) || (vouched && labelled_person(&cased())) {
             let len = cand.chars().count();
             // the candidate is the text right before `end`, single-spaced or not
             let start = before.trim_end().chars().count().checked_sub(len)?;
@@ -302,6 +326,14 @@ fn name_before(text: &str, at: usize) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// "stavrou" -> "Stavrou".
+fn capitalised(w: &str) -> String {
+    let mut cs = w.chars();
+    cs.next()
+        .map(|f| f.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
 }
 
 /// A line that is a name label (one or two words, no colon) and then a person's name: the

@@ -171,6 +171,32 @@ fn a_column_of_people_holds_the_names_ocr_garbled() {
 }
 
 #[test]
+fn a_name_the_address_spells_needs_no_gazetteer() {
+    let lines = vec![
+        line(
+            0,
+            10,
+            636,
+            20,
+            "f577073 Shirin Sadeghi <sadeghi.s@int.litware.com.au> Bump deps",
+        ),
+        line(
+            0,
+            40,
+            800,
+            20,
+            "19189c7 Dimitris stavrou <dimitris.stavrou@northwind.com.au> Add retry",
+        ),
+        line(0, 70, 600, 20, "a1b2c3d Jira Software <jira@tracker.example> Digest"),
+        line(0, 100, 600, 20, "Quarterly Digest <ops.team@corp.example>"),
+    ];
+    assert_eq!(
+        run(&lines, NameScope::Records),
+        vec!["Dimitris stavrou", "Shirin Sadeghi"]
+    );
+}
+
+#[test]
 fn contact_cards_headed_by_a_name() {
     // a card: the name over label and value cells, one of them contact details
     let lines = vec![
