@@ -34,6 +34,17 @@ pub enum NameScope {
     Everywhere,
 }
 
+/// A column's header label, the category its cells then are, and the shape a cell must have.
+type LabelledColumn = (fn(&str) -> bool, Category, fn(&str) -> bool);
+
+/// The columns a header labels (names are judged by `names`, with their own evidence).
+const LABELLED_COLUMNS: &[LabelledColumn] = &[
+    (labels::host_label, Category::Hostname, table::host_like),
+    (labels::email_label, Category::Email, labels::email_like),
+    (labels::phone_label, Category::Phone, labels::phone_like),
+    (secret_label, Category::Secret, table::token_like),
+];
+
 /// Findings the layout adds, as (line index, finding) pairs; `findings[i]` are the
 /// classifier's findings for `lines[i]`.
 pub fn context_findings(
@@ -54,41 +65,8 @@ pub fn context_findings(
             .into_iter()
             .filter(|(_, f)| enabled.contains(&f.category)),
     );
-    if enabled.contains(&Category::Hostname) {
-        out.extend(table::labelled_columns(
-            lines,
-            &columns,
-            labels::host_label,
-            Category::Hostname,
-            table::host_like,
-        ));
-    }
-    if enabled.contains(&Category::Email) {
-        out.extend(table::labelled_columns(
-            lines,
-            &columns,
-            labels::email_label,
-            Category::Email,
-            labels::email_like,
-        ));
-    }
-    if enabled.contains(&Category::Phone) {
-        out.extend(table::labelled_columns(
-            lines,
-            &columns,
-            labels::phone_label,
-            Category::Phone,
-            labels::phone_like,
-        ));
-    }
-    if secrets {
-        out.extend(table::labelled_columns(
-            lines,
-            &columns,
-            secret_label,
-            Category::Secret,
-            table::token_like,
-        ));
+    for &(label, category, value) in LABELLED_COLUMNS.iter().filter(|(_, c, _)| enabled.contains(c)) {
+        out.extend(table::labelled_columns(lines, &columns, label, category, value));
     }
     if let Some(scope) = names.filter(|_| enabled.contains(&Category::Name)) {
         out.extend(names::names(lines, findings, &columns, scope));
