@@ -150,7 +150,7 @@ fn recase(words: &mut [String]) {
     for w in words.iter_mut().skip(1) {
         let Some(first) = w.chars().next() else { continue };
         if SAME_SHAPE_CASE.contains(first) && gazetteer::known(w) == Known::Name {
-            *w = first.to_uppercase().chain(w.chars().skip(1)).collect();
+            *w = capitalised(w);
         }
     }
 }
@@ -364,14 +364,13 @@ fn label_then_name(text: &str) -> Option<Finding> {
 /// them written as a name is written (one to three words of letters, capitalised) are people
 /// too, as a reader takes a column of people to hold people. A label stays readable.
 fn garbled_people(lines: &[TextLine], columns: &[Column], found: &[(usize, Finding)]) -> Vec<(usize, Finding)> {
+    let mut is_found = vec![false; lines.len()];
+    for &(i, _) in found {
+        is_found[i] = true;
+    }
     let mut out = Vec::new();
     for col in columns {
-        let people: Vec<usize> = col
-            .cells
-            .iter()
-            .copied()
-            .filter(|&i| found.iter().any(|(j, _)| *j == i))
-            .collect();
+        let people: Vec<usize> = col.cells.iter().copied().filter(|&i| is_found[i]).collect();
         if people.len() < 3 {
             continue;
         }
@@ -388,7 +387,7 @@ fn garbled_people(lines: &[TextLine], columns: &[Column], found: &[(usize, Findi
         }
         for i in among {
             let t = lines[i].text.trim();
-            if found.iter().any(|(j, _)| *j == i) || name_label(t) || !name_written(t) {
+            if is_found[i] || name_label(t) || !name_written(t) {
                 continue;
             }
             out.extend(super::whole_line(&lines[i], Category::Name, "name-column").map(|f| (i, f)));
