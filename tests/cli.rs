@@ -139,6 +139,25 @@ fn directory_mode_with_previews_and_mosaic() {
     assert_ne!(orig, scrim::imageio::load(&out.join("terminal.png")).unwrap());
 }
 
+/// A still's output depends on that still only, not on which files were redacted with it.
+#[test]
+fn directory_mode_output_equals_each_file_redacted_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = common::asset("corpus-slice/0026_chromium_payments_1280x720.png");
+    let b = common::asset("corpus-slice/0028_chromium_webmail-message_1280x720.png");
+    let together = dir.path().join("together");
+    let o = scrim(&["redact", s(&a), s(&b), "-o", s(&together)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let alone = dir.path().join("alone.png");
+    let o = scrim(&["redact", s(&b), "-o", s(&alone)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let name = b.file_name().unwrap();
+    assert_eq!(
+        scrim::imageio::load(&together.join(name)).unwrap(),
+        scrim::imageio::load(&alone).unwrap()
+    );
+}
+
 #[test]
 fn bad_images_fail_clearly_and_keep_existing_output() {
     let dir = tempfile::tempdir().unwrap();

@@ -83,6 +83,19 @@ fn xdotool(display: &str, args: &[&str]) {
     assert!(ok.success(), "xdotool {args:?}");
 }
 
+/// What a failure report needs to be diagnosed from CI output alone: the gate's record of the
+/// failing frame and its neighbours (frame N of the file is stats line N-1).
+fn frame_context(stats: &Path, frames: &[PathBuf], f: &Path) -> String {
+    let n = frames.iter().position(|p| p == f).unwrap_or(0);
+    let lines: Vec<String> = std::fs::read_to_string(stats)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let around = &lines[n.saturating_sub(3).min(lines.len())..(n + 2).min(lines.len())];
+    format!("stats of frames {}..:\n{}", n.saturating_sub(3) + 1, around.join("\n"))
+}
+
 #[test]
 fn live_screen_share_of_real_chromium_never_shows_a_secret() {
     let dir = tempfile::tempdir().unwrap();
@@ -210,7 +223,12 @@ fn live_screen_share_of_real_chromium_never_shows_a_secret() {
         }
         let text = common::oracle_text(f);
         for s in &secrets {
-            assert!(!text.contains(&common::squash(s)), "{}: {s:?} readable", f.display());
+            assert!(
+                !text.contains(&common::squash(s)),
+                "{}: {s:?} readable; {}",
+                f.display(),
+                frame_context(&stats, &frames, f)
+            );
         }
         texts.push(Some(text));
     }

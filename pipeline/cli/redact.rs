@@ -207,6 +207,10 @@ fn one(pipeline: &mut Pipeline, input: &Path, output: &Path, preview: Option<&Pa
     let mut frame: Frame = imageio::load(input)?;
     let (frame, regions, times, redact_ms, backend) = match pipeline {
         Pipeline::Screen(p) => {
+            // Each still is read alone: a remembered line leaves the batch its neighbours are
+            // read in, and a line's reading depends a little on the width it is padded to, so
+            // a file's output would depend on which files went before it.
+            p.forget_lines();
             let r = p.run(frame)?;
             (
                 r.frame,
