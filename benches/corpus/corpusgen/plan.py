@@ -4,12 +4,12 @@ do not depend on what else ran or failed."""
 
 import random
 
-from . import pages_ops, pages_people, pages_public
+from . import pages_data, pages_ops, pages_people, pages_public
 from .desktop import TERMINALS
 
 SIZES = [(1280, 720), (1366, 768), (1600, 900), (1920, 1080), (2560, 1440)]
 SIZE_WEIGHTS = [2, 2, 2, 3, 2]
-TEMPLATES = {**pages_ops.TEMPLATES, **pages_people.TEMPLATES}
+TEMPLATES = {**pages_ops.TEMPLATES, **pages_people.TEMPLATES, **pages_data.TEMPLATES}
 PUBLIC = pages_public.TEMPLATES
 APPS = ["chromium", "firefox", "calc", "mousepad"] + TERMINALS
 # share of the screens per application (browsers include their address-bar typing screens)
