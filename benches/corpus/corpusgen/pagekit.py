@@ -111,6 +111,13 @@ class Ctx:
         return self.g.s(p["full"], "name")
 
 
+def page(ctx, title, service, path, body, brand, nav, user_share=0.6):
+    """What every template returns: title, host and path (the address bar's URL), body HTML, app
+    bar brand, the signed-in user (a name outside a record) on `user_share` of pages, navigation."""
+    return {"title": title, "host": ctx.host(service), "path": path, "body": body, "brand": ctx.g.c(brand),
+            "user": ctx.user_badge() if ctx.r.random() < user_share else None, "nav": ctx.nav(nav)}
+
+
 def envname(label):
     """A label as an environment variable name: 'oc login --token' -> OC_LOGIN_TOKEN."""
     return re.sub(r"[^A-Z0-9]+", "_", label.upper()).strip("_")
@@ -130,4 +137,4 @@ def card(title, inner):
     return f'<div class="card"><h2>{title}</h2>{inner}</div>'
 
 
-__all__ = ["Ctx", "envname", "table", "kv", "card", "esc", "PUBLIC_HOSTS", "CITIES", "WORDS", "SENTENCES"]
+__all__ = ["Ctx", "page", "envname", "table", "kv", "card", "esc", "PUBLIC_HOSTS", "CITIES", "WORDS", "SENTENCES"]

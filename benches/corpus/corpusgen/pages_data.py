@@ -6,14 +6,13 @@ neighbours, diff gutters, revealed fields) differ from the other templates on pu
 import string
 
 from .gt import default_cores
-from .pagekit import CITIES, card, envname, esc, kv, table
+from .pagekit import page, CITIES, card, envname, esc, kv, table
 
 NAV_DATA = ["Databases", "Queries", "Schemas", "History", "Settings"]
 
 
 def _page(ctx, title, service, path, body, brand, nav=NAV_DATA):
-    return {"title": title, "host": ctx.host(service), "path": path, "body": body, "brand": ctx.g.c(brand),
-            "user": ctx.user_badge() if ctx.r.random() < 0.5 else None, "nav": ctx.nav(nav)}
+    return page(ctx, title, service, path, body, brand, nav, user_share=0.5)
 
 
 def sql_console(ctx):

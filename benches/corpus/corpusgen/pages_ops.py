@@ -5,14 +5,13 @@ A template takes a Ctx and returns the page: title, host and path (the address b
 body HTML, app bar brand/user and navigation; ground truth goes into ctx.g as it is written."""
 
 from .gt import default_cores
-from .pagekit import card, envname, esc, kv, table
+from .pagekit import page, card, envname, esc, kv, table
 
 NAV_OPS = ["Overview", "Services", "Deployments", "Alerts", "Logs", "Settings"]
 
 
-def _page(ctx, title, service, path, body, brand, nav=NAV_OPS, token=None):
-    return {"title": title, "host": ctx.host(service), "path": path, "body": body, "brand": ctx.g.c(brand),
-            "user": ctx.user_badge() if ctx.r.random() < 0.6 else None, "nav": ctx.nav(nav), "token": token}
+def _page(ctx, title, service, path, body, brand, nav=NAV_OPS):
+    return page(ctx, title, service, path, body, brand, nav)
 
 
 def dashboard(ctx):

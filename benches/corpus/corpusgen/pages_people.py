@@ -1,14 +1,13 @@
 """Page templates about people and money: HR and CRM records, webmail lists and messages, chat,
 invoices and payments, calendars with attendees, contact cards."""
 
-from .pagekit import CITIES, WORDS, card, esc, kv, table
+from .pagekit import page, CITIES, WORDS, card, esc, kv, table
 
 NAV_PEOPLE = ["Home", "People", "Reports", "Settings"]
 
 
 def _page(ctx, title, service, path, body, brand, nav=NAV_PEOPLE):
-    return {"title": title, "host": ctx.host(service), "path": path, "body": body, "brand": ctx.g.c(brand),
-            "user": ctx.user_badge() if ctx.r.random() < 0.6 else None, "nav": ctx.nav(nav)}
+    return page(ctx, title, service, path, body, brand, nav)
 
 
 def hr_record(ctx):
