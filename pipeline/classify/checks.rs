@@ -113,6 +113,17 @@ pub fn is_random_token(s: &str) -> bool {
             return entropy(&unconfused) >= 3.0;
         }
     }
+    // base32 (TOTP seeds, recovery keys): capitals with digits strewn among them, no lower
+    // case. Words in capitals with a number ("QUARTERLYREPORT2024") have one run of digits
+    // and a word's share of vowels; random base32 has few vowels (5 of 32 symbols).
+    if c.lower == 0 && c.upper >= len / 2 && s.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = s.chars().collect();
+        let digit_runs = (0..chars.len())
+            .filter(|&k| chars[k].is_ascii_digit() && (k == 0 || !chars[k - 1].is_ascii_digit()))
+            .count();
+        let vowels = chars.iter().filter(|ch| "AEIOU".contains(**ch)).count();
+        return digit_runs >= 2 && vowels * 10 <= c.upper * 3 && entropy(s) >= 3.0;
+    }
     // identifiers_like_this and /paths/like/this are not tokens
     if c.digit < 2 || c.upper == 0 || c.lower == 0 {
         return false;
@@ -173,6 +184,11 @@ mod tests {
         assert!(is_random_token("SZF38W37cuIM80DJ5tfN0Uf5KWzZpVeUqk4gEkVj"));
         assert!(is_random_token("a39a3dda885ad961617fb61d3098f1aa"));
         assert!(is_random_token("rYgBAdUACtB2myvixUx+9rblSzZNVjg4mI8U3/pl"));
+        // base32 TOTP seeds, also with repeated letters
+        assert!(is_random_token("UXK7D2BTC3ESSGGD2WNYNDVMMMJGGSJJ"));
+        assert!(is_random_token("JBSWY3DPEHPK3PXP"));
+        assert!(!is_random_token("QUARTERLYREPORT2024"));
+        assert!(!is_random_token("CUSTOMERS2024EXPORT"));
         assert!(!is_random_token("customers_export_final"));
         assert!(!is_random_token("/platform/billing-api/blob/main"));
         assert!(!is_random_token("getElementByIdentifier"));

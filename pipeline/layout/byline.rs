@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::names::person;
+use super::names::{labelled_person, person};
 use super::same_row;
 use crate::classify::{Category, Finding};
 use crate::ocr::TextLine;
@@ -18,12 +18,18 @@ static WHEN: LazyLock<Regex> = LazyLock::new(|| {
     let month = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?";
     let day = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?";
     let one = format!(
-        r"(?:\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?\s?m\.?)?|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?Z?)?|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{1,2}}\s+{month},?(?:\s+\d{{4}})?|{month}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?|{day}|yesterday|today|just\s+now|\d+\s*(?:s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago)"
+        r"(?:\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?\s?m\.?)?|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?Z?)?|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{1,2}}\s+{month}(?:,?\s*\d{{4}})?|{month}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?|{day}|yesterday|today|just\s+now|\d+\s*(?:s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago)"
     );
     Regex::new(&format!(
         r"(?i)^[\s·•|,\-–—]*{one}(?:[\s,·•]*(?:at\s+)?{one}){{0,2}}\s*(?:\(edited\))?\s*$"
     ))
     .expect("timestamp pattern")
+});
+
+/// A timestamp with a date in it (a year, a month's name, a relative day), not a time alone.
+static DATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:ago|yesterday|today)\b")
+        .expect("date pattern")
 });
 
 /// Is `text` only a timestamp?
@@ -40,8 +46,9 @@ fn finding(start: usize, end: usize) -> Finding {
     }
 }
 
-/// The author of a line that starts with a name and ends with a timestamp, as a span.
-fn author(text: &str) -> Option<(usize, usize)> {
+/// The author of a line that starts with a name (as `is_name` judges one) and ends with a
+/// timestamp, as a span.
+fn author(text: &str, is_name: fn(&str) -> bool) -> Option<(usize, usize)> {
     // word starts and ends, in characters
     let chars: Vec<char> = text.chars().collect();
     let mut words = Vec::new();
@@ -61,7 +68,7 @@ fn author(text: &str) -> Option<(usize, usize)> {
         let (s, e) = (words[0].0, words[n - 1].1);
         let name: String = chars[s..e].iter().collect();
         let rest: String = chars[e..].iter().collect();
-        if when(&rest) && person(&name) {
+        if when(&rest) && is_name(&name) {
             return Some((s, e));
         }
     }
@@ -70,10 +77,34 @@ fn author(text: &str) -> Option<(usize, usize)> {
 
 /// Names heading a message: a name and its timestamp on one OCR line, or a name line with a
 /// timestamp line right beside it on the same row.
+///
+/// A thread's bylines stand one above the other: where one of them is a name the gazetteer
+/// knows, the others at its left edge need only a name's shape ("Gilad Shapiro 2024-09-11"
+/// under "Dale Pennington 05.10.2027"), as the gazetteer lacks many romanised names.
 pub fn bylines(lines: &[TextLine]) -> Vec<(usize, Finding)> {
+    let mut out = known_bylines(lines);
+    let edges: Vec<crate::frame::Rect> = out.iter().map(|(i, _)| lines[*i].rect).collect();
+    for (i, l) in lines.iter().enumerate() {
+        let h = l.rect.h.max(8);
+        let in_thread = edges.iter().any(|r| r.x.abs_diff(l.rect.x) <= h && r.y != l.rect.y);
+        if !in_thread || out.iter().any(|(j, _)| *j == i) {
+            continue;
+        }
+        // an interface's event list times its events ("Nightly Export 03:00"); a thread dates
+        // its messages
+        let dated = |e: usize| DATED.is_match(&l.text.chars().skip(e).collect::<String>());
+        if let Some((s, e)) = author(&l.text, labelled_person).filter(|&(_, e)| dated(e)) {
+            out.push((i, finding(s, e)));
+        }
+    }
+    out
+}
+
+/// Bylines whose author the gazetteer knows.
+fn known_bylines(lines: &[TextLine]) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        if let Some((s, e)) = author(&l.text) {
+        if let Some((s, e)) = author(&l.text, person) {
             out.push((i, finding(s, e)));
             continue;
         }
@@ -108,6 +139,8 @@ mod tests {
             "2026-09-22 14:03",
             "15 May 2023",
             "Mar 4, 2024",
+            // OCR drops the space after a comma
+            "Jan 13,2025",
             "yesterday at 10:02",
             "Tue 09:14",
             "5 minutes ago",
@@ -146,9 +179,21 @@ mod tests {
             // a name far from a timestamp in another column
             line(10, 220, 200, 20, "Dana Whitfield"),
             line(900, 220, 100, 20, "12:26"),
+            // a name the gazetteer lacks, in the thread of known ones
+            line(10, 250, 300, 20, "Xochiquetzal Ayotl 2024-09-11"),
+            // and one in another column
+            line(600, 280, 300, 20, "Quetzalli Tlacatl 2024-09-12"),
         ];
         let mut got: Vec<String> = covered(&lines, &bylines(&lines)).into_iter().map(|(s, _)| s).collect();
         got.sort();
-        assert_eq!(got, vec!["Lotte de Boer", "Solène Girard", "Yekaterina Zaitsev"]);
+        assert_eq!(
+            got,
+            vec![
+                "Lotte de Boer",
+                "Solène Girard",
+                "Xochiquetzal Ayotl",
+                "Yekaterina Zaitsev"
+            ]
+        );
     }
 }

@@ -32,6 +32,19 @@ const SECRET_WORDS: &[&str] = &[
     "apikey",
     "key",
     "otp",
+    "totp",
+    "2fa",
+    "mfa",
+    "totp seed",
+    "otp seed",
+    "2fa seed",
+    "mfa seed",
+    "seed phrase",
+    "recovery phrase",
+    "mnemonic",
+    "recovery key",
+    "backup codes",
+    "shared secret",
     "pin",
     "one-time password",
     "one time password",
@@ -498,6 +511,10 @@ mod tests {
             "Password *",
             "Cookie",
             "Recovery codes",
+            "TOTP seed",
+            "One-time password secret",
+            "Authenticator key",
+            "2FA secret",
         ] {
             assert!(secret_label(l), "{l}");
         }
@@ -509,6 +526,7 @@ mod tests {
             "Tokens issued today",
             "Name",
             "Last login",
+            "Random seed for the test run",
         ] {
             assert!(!secret_label(l), "{l}");
         }

@@ -14,6 +14,7 @@ mod byline;
 mod gazetteer;
 mod labels;
 mod names;
+mod phrases;
 mod recurring;
 mod table;
 
@@ -69,8 +70,12 @@ pub fn context_findings(
         out.extend(table::labelled_columns(lines, &columns, label, category, value));
     }
     if let Some(scope) = names.filter(|_| enabled.contains(&Category::Name)) {
-        out.extend(names::names(lines, findings, &columns, scope));
-        out.extend(byline::bylines(lines));
+        out.extend(people(lines, findings, &columns, scope));
+        // and on phrases the detector boxed word by word, mapped back onto their boxes
+        if let Some(p) = phrases::join(lines, findings) {
+            let joined_columns = table::columns(&p.lines);
+            out.extend(p.back(people(&p.lines, &p.findings, &joined_columns, scope)));
+        }
         let classified = findings
             .iter()
             .enumerate()
@@ -81,6 +86,19 @@ pub fn context_findings(
     // a cell can sit in two columns (left- and right-aligned) or under two labels
     out.sort_by(|(i, a), (j, b)| (i, a.start, a.end, a.category).cmp(&(j, b.start, b.end, b.category)));
     out.dedup_by(|(i, a), (j, b)| i == j && a.start == b.start && a.end == b.end && a.category == b.category);
+    out
+}
+
+/// The people the layout shows: names by their labels, columns, addresses and records, and
+/// the authors heading messages.
+fn people(
+    lines: &[TextLine],
+    findings: &[Vec<Finding>],
+    columns: &[table::Column],
+    scope: NameScope,
+) -> Vec<(usize, Finding)> {
+    let mut out = names::names(lines, findings, columns, scope);
+    out.extend(byline::bylines(lines));
     out
 }
 

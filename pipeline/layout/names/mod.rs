@@ -3,6 +3,7 @@
 //! record with their contact details, at the head of a signature, in a column of names.
 
 mod account;
+mod activity;
 mod contact;
 
 use super::gazetteer::{self, Known};
@@ -155,6 +156,25 @@ fn recase(words: &mut [String]) {
     }
 }
 
+/// A name OCR split in two ("Guada lupe Bermúdez"): a capitalised word and the small-lettered
+/// word after it are one word when only together they are a name of the gazetteer.
+fn rejoin(words: &mut Vec<String>) {
+    let mut k = 0;
+    while k + 1 < words.len() {
+        let (a, b) = (&words[k], &words[k + 1]);
+        let joined = format!("{a}{b}");
+        if a.starts_with(char::is_uppercase)
+            && b.starts_with(char::is_lowercase)
+            && !PARTICLES.contains(&b.as_str())
+            && gazetteer::known(&joined) == Known::Name
+        {
+            words[k] = joined;
+            words.remove(k + 1);
+        }
+        k += 1;
+    }
+}
+
 /// 'I' and 'l' are one glyph in many sans-serif faces: a word OCR began with 'l' ("lyer",
 /// "lrina") is the gazetteer's name spelt with an 'I' ("Iyer", "Irina") when only that
 /// spelling is a known word.
@@ -175,6 +195,7 @@ fn capital_i(words: &mut [String]) {
 fn name_words(s: &str) -> Option<Vec<String>> {
     let t = s.trim().trim_end_matches([',', ';', '.', ':']);
     let mut fixed: Vec<String> = t.split_whitespace().map(unconfuse).collect();
+    rejoin(&mut fixed);
     capital_i(&mut fixed);
     recase(&mut fixed);
     let words: Vec<&str> = fixed.iter().map(String::as_str).collect();
@@ -196,7 +217,7 @@ fn name_words(s: &str) -> Option<Vec<String>> {
 /// evidence, so a name shape is enough (a name the gazetteer lacks is still covered).
 /// Capitals only ("ÉLODIE CHEVALIER", as a card prints its holder) are read title-cased: the
 /// label is the evidence there, not the case.
-fn labelled_person(s: &str) -> bool {
+pub(super) fn labelled_person(s: &str) -> bool {
     if name_words(s).is_some() {
         return true;
     }
@@ -457,6 +478,8 @@ pub fn names(
                 out.extend(found.into_iter().map(|f| (v, f)));
             }
         }
+        // the actor of an event, the agent after "edited by", "assigned to"
+        out.extend(activity::activity_names(&l.text).into_iter().map(|f| (i, f)));
         if !person(&l.text) {
             continue;
         }

@@ -455,3 +455,11 @@ fn the_gazetteer_tells_people_from_interface_phrases() {
         vec!["Lotte de Boer", "Zorvan Thelquist"]
     );
 }
+
+#[test]
+fn a_name_ocr_split_in_two_is_one_name() {
+    assert!(person("Guada lupe Bermúdez"));
+    // a word of prose after a name stays a word
+    assert!(!person("Dana went home"));
+    assert!(!person("Mari posa"));
+}

@@ -1,0 +1,214 @@
+//! Phrases the text detector cut apart. At large UI scales and in headers the detector often
+//! boxes a phrase word by word ("Owner:" | "Anastasia" | "Vlachos", "Zawadi" | "Kiprop"), or a
+//! name apart from the address after it ("aec09ed Yasaman Karimi" | "<yasaman.karimi@…>").
+//! A reader reads one phrase; the name rules need the whole of it. Boxes that sit on one row a
+//! word space apart are joined into one line here, the name rules run on the joined lines as
+//! well, and what they find is mapped back onto the boxes it came from.
+
+use super::same_row;
+use crate::classify::Finding;
+use crate::ocr::TextLine;
+
+/// The widest gap between two boxes of one phrase, in line heights: a word space is about a
+/// third of one; table cells and label/value pairs stand further apart.
+const WORD_GAP: f32 = 0.6;
+
+/// Lines joined from boxes of one phrase, with each box's place in its phrase.
+pub struct Phrases {
+    pub lines: Vec<TextLine>,
+    pub findings: Vec<Vec<Finding>>,
+    /// Per phrase: (index of the box in the original lines, character offset in the phrase,
+    /// character count).
+    members: Vec<Vec<(usize, usize, usize)>>,
+}
+
+/// Is `b` the next word of `a`'s phrase: on its row, of about its height, starting at most a
+/// word gap after `a` ends (or overlapping `a` a little, as neighbouring boxes do)?
+fn follows(a: &TextLine, b: &TextLine) -> bool {
+    let (ha, hb) = (a.rect.h.max(1) as f32, b.rect.h.max(1) as f32);
+    let h = ha.min(hb);
+    let gap = b.rect.x as f32 - a.rect.right() as f32;
+    same_row(a.rect, b.rect)
+        && ha.min(hb) / ha.max(hb) >= 0.7
+        && b.rect.x > a.rect.x
+        && gap <= WORD_GAP * h
+        && gap >= -0.5 * h
+        && !a.text.trim().is_empty()
+        && !b.text.trim().is_empty()
+}
+
+/// The phrases of two or more boxes, or `None` when no boxes join.
+pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
+    // each box's next word: the nearest box that follows it, taken by one box only
+    let mut next: Vec<Option<usize>> = vec![None; lines.len()];
+    let mut taken = vec![false; lines.len()];
+    for (i, a) in lines.iter().enumerate() {
+        let nearest = (0..lines.len())
+            .filter(|&j| j != i && !taken[j] && follows(a, &lines[j]))
+            .min_by_key(|&j| lines[j].rect.x);
+        if let Some(j) = nearest {
+            next[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    let mut out = Phrases {
+        lines: Vec::new(),
+        findings: Vec::new(),
+        members: Vec::new(),
+    };
+    for head in (0..lines.len()).filter(|&i| !taken[i] && next[i].is_some()) {
+        let mut line = lines[head].clone();
+        let mut found = findings[head].clone();
+        let mut members = vec![(head, 0, line.text.chars().count())];
+        let mut at = head;
+        while let Some(j) = next[at] {
+            let b = &lines[j];
+            let gap_start = line.rect.right() as f32;
+            line.text.push(' ');
+            line.chars.push((gap_start.min(b.rect.x as f32), b.rect.x as f32));
+            let offset = line.chars.len();
+            line.text.push_str(&b.text);
+            line.chars.extend_from_slice(&b.chars);
+            line.rect = line.rect.union(b.rect);
+            line.confidence = line.confidence.min(b.confidence);
+            found.extend(findings[j].iter().map(|f| Finding {
+                start: f.start + offset,
+                end: f.end + offset,
+                ..f.clone()
+            }));
+            members.push((j, offset, b.text.chars().count()));
+            at = j;
+            if members.len() > lines.len() {
+                break; // a cycle cannot form (x grows), but never loop on bad boxes
+            }
+        }
+        out.lines.push(line);
+        out.findings.push(found);
+        out.members.push(members);
+    }
+    (!out.lines.is_empty()).then_some(out)
+}
+
+impl Phrases {
+    /// Findings on the joined lines as findings on the boxes they span: a name across three
+    /// boxes covers its part of each.
+    pub fn back(&self, found: Vec<(usize, Finding)>) -> Vec<(usize, Finding)> {
+        let mut out = Vec::new();
+        for (k, f) in found {
+            for &(i, offset, len) in &self.members[k] {
+                let (s, e) = (f.start.max(offset), f.end.min(offset + len));
+                if s < e {
+                    out.push((
+                        i,
+                        Finding {
+                            start: s - offset,
+                            end: e - offset,
+                            ..f.clone()
+                        },
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::line;
+    use super::*;
+    use crate::classify::Category;
+
+    fn texts(p: &Phrases) -> Vec<&str> {
+        p.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn boxes_a_word_space_apart_join_and_cells_do_not() {
+        let lines = vec![
+            line(31, 324, 120, 30, "Owner:"),
+            line(140, 324, 156, 29, "Anastasia"),
+            line(303, 323, 123, 30, "Vlachos"),
+            // a date a column's width away
+            line(465, 321, 170, 33, "2026-05-03"),
+            // a label and its value cell
+            line(30, 400, 80, 20, "Username"),
+            line(172, 400, 200, 20, "dana@acme.example"),
+            // a smaller caption right after a heading is another line
+            line(30, 500, 200, 40, "Dashboard"),
+            line(235, 512, 60, 16, "beta"),
+            // the same words one row down
+            line(140, 360, 156, 29, "Gerhard"),
+        ];
+        let none: Vec<Vec<Finding>> = vec![Vec::new(); lines.len()];
+        let p = join(&lines, &none).unwrap();
+        assert_eq!(texts(&p), vec!["Owner: Anastasia Vlachos"]);
+        let l = &p.lines[0];
+        assert_eq!(l.chars.len(), l.text.chars().count());
+        assert!(l.chars.windows(2).all(|w| w[0].0 <= w[1].0), "{:?}", l.chars);
+        assert!(join(&lines[3..], &none[3..]).is_none());
+    }
+
+    #[test]
+    fn findings_move_with_their_box_and_map_back_onto_each_box() {
+        let lines = vec![
+            line(0, 353, 209, 16, "aec09ed Yasaman Karimi"),
+            line(203, 352, 368, 19, "<yasaman.karimi@stark.example> Update docs"),
+        ];
+        let email = Finding {
+            start: 1,
+            end: 29,
+            category: Category::Email,
+            rule: "email".into(),
+        };
+        let p = join(&lines, &[Vec::new(), vec![email]]).unwrap();
+        let f = &p.findings[0][0];
+        let joined: String = p.lines[0].text.chars().skip(f.start).take(f.end - f.start).collect();
+        assert_eq!(joined, "yasaman.karimi@stark.example");
+        // a name across both boxes, and one inside the first only
+        let across = Finding {
+            start: 8,
+            end: 24,
+            category: Category::Name,
+            rule: "t".into(),
+        };
+        let inside = Finding {
+            start: 8,
+            end: 22,
+            ..across.clone()
+        };
+        let back = p.back(vec![(0, across), (0, inside)]);
+        let spans: Vec<(usize, usize, usize)> = back.iter().map(|(i, f)| (*i, f.start, f.end)).collect();
+        assert_eq!(spans, vec![(0, 8, 22), (1, 0, 1), (0, 8, 22)]);
+    }
+}
+
+#[cfg(test)]
+mod through_the_layout {
+    use super::super::fake::{covered, line};
+    use super::super::{context_findings, NameScope};
+    use crate::classify::{Category, Classifier, ClassifierConfig, Finding};
+
+    #[test]
+    fn a_name_boxed_word_by_word_is_covered_box_by_box() {
+        let lines = vec![
+            line(31, 324, 120, 30, "Owner:"),
+            line(140, 324, 156, 29, "Anastasia"),
+            line(303, 323, 123, 30, "Vlachos"),
+            line(465, 321, 170, 33, "2026-05-03"),
+            line(0, 353, 209, 16, "aec09ed Yasaman Karimi"),
+            line(203, 352, 368, 19, "<yasaman.karimi@stark.example> Update docs"),
+        ];
+        let c = Classifier::new(ClassifierConfig::default());
+        let findings: Vec<Vec<Finding>> = lines.iter().map(|l| c.classify(&l.text)).collect();
+        let cfg = ClassifierConfig::default();
+        let found = context_findings(&lines, &findings, &cfg.enabled, Some(NameScope::Records));
+        let mut names: Vec<String> = covered(&lines, &found)
+            .into_iter()
+            .filter(|(_, c)| *c == Category::Name)
+            .map(|(s, _)| s)
+            .collect();
+        names.sort();
+        assert_eq!(names, vec!["Anastasia", "Vlachos", "Yasaman Karimi"]);
+    }
+}
