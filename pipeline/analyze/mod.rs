@@ -129,7 +129,22 @@ pub fn read_band(ocr: &mut Ocr, frame: &Frame, band: Rect) -> Result<(Vec<TextLi
 /// the address bars of earlier frames of the same stream (a fresh one for a still).
 pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine], bars: &mut BarMemory) -> Vec<Region> {
     let cfg = classifier.config();
-    let findings: Vec<Vec<Finding>> = lines.iter().map(|l| classifier.classify(&l.text)).collect();
+    let mut findings: Vec<Vec<Finding>> = lines.iter().map(|l| classifier.classify(&l.text)).collect();
+    // small type the detector boxed word by word ("458" "555" "-0127"): read each phrase whole
+    if let Some(p) = layout::phrases::join(lines, &findings) {
+        let whole: Vec<(usize, Finding)> = p
+            .joined()
+            .flat_map(|k| classifier.classify(&p.lines[k].text).into_iter().map(move |f| (k, f)))
+            .collect();
+        for (i, f) in p.back(whole) {
+            if !findings[i]
+                .iter()
+                .any(|g| g.start == f.start && g.end == f.end && g.category == f.category)
+            {
+                findings[i].push(f);
+            }
+        }
+    }
     let names = cfg.enabled.contains(&Category::Name).then_some(cfg.names);
     let context = layout::context_findings(lines, &findings, &cfg.enabled, names);
     let mut spans: Vec<(usize, Finding, Detector)> = Vec::new();
@@ -263,6 +278,23 @@ mod tests {
         let names = rects(&a, Category::Name);
         assert_eq!(names.len(), 3, "{names:?}");
         assert!(names.iter().all(|r| r.y < 290));
+    }
+
+    #[test]
+    fn a_phone_number_boxed_word_by_word_is_read_whole() {
+        // small type: the detector boxed "458 555-0127" as three words
+        let frame = Frame::filled(800, 100, [255; 4]).unwrap();
+        let a = analyzer(vec![
+            (Rect::new(100, 40, 52, 20), "Alejandra"),
+            (Rect::new(300, 40, 26, 20), "458"),
+            (Rect::new(330, 40, 26, 20), "555"),
+            (Rect::new(357, 40, 46, 20), "-0127"),
+        ])
+        .analyze(&frame)
+        .unwrap();
+        let phone = rects(&a, Category::Phone);
+        assert_eq!(phone.len(), 3, "{phone:?}");
+        assert!(phone.iter().all(|r| r.x >= 280), "{phone:?}");
     }
 
     #[test]

@@ -127,6 +127,8 @@ const NAME_WORDS: &[&str] = &[
 
 /// Words that, ending a short label, say the value is a machine's name.
 const HOST_WORDS: &[&str] = &[
+    "host",
+    "hosts",
     "hostname",
     "host name",
     "fqdn",

@@ -14,7 +14,7 @@ mod byline;
 mod gazetteer;
 mod labels;
 mod names;
-mod phrases;
+pub mod phrases;
 mod recurring;
 mod table;
 

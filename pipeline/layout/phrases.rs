@@ -13,7 +13,12 @@ use crate::ocr::TextLine;
 /// third of one; table cells and label/value pairs stand further apart.
 const WORD_GAP: f32 = 0.6;
 
-/// Lines joined from boxes of one phrase, with each box's place in its phrase.
+/// A gap of at most this many line heights at a hyphen or dot is no space: the detector cut a
+/// token there.
+const TOUCH: f32 = 0.15;
+
+/// The lines of a screen with the boxes of each phrase joined, and each box's place in its
+/// phrase.
 pub struct Phrases {
     pub lines: Vec<TextLine>,
     pub findings: Vec<Vec<Finding>>,
@@ -37,7 +42,8 @@ fn follows(a: &TextLine, b: &TextLine) -> bool {
         && !b.text.trim().is_empty()
 }
 
-/// The phrases of two or more boxes, or `None` when no boxes join.
+/// The screen's lines with the boxes of each phrase joined into one, or `None` when no boxes
+/// join.
 pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
     // each box's next word: the nearest box that follows it, taken by one box only
     let mut next: Vec<Option<usize>> = vec![None; lines.len()];
@@ -56,7 +62,12 @@ pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
         findings: Vec::new(),
         members: Vec::new(),
     };
-    for head in (0..lines.len()).filter(|&i| !taken[i] && next[i].is_some()) {
+    if next.iter().all(Option::is_none) {
+        return None;
+    }
+    // every line heads its phrase or belongs to one: the rules see the whole screen (the
+    // account rule looks at the bar's other text, the record rule at the row)
+    for head in (0..lines.len()).filter(|&i| !taken[i]) {
         let mut line = lines[head].clone();
         let mut found = findings[head].clone();
         let mut members = vec![(head, 0, line.text.chars().count())];
@@ -64,8 +75,15 @@ pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
         while let Some(j) = next[at] {
             let b = &lines[j];
             let gap_start = line.rect.right() as f32;
-            line.text.push(' ');
-            line.chars.push((gap_start.min(b.rect.x as f32), b.rect.x as f32));
+            // boxes that touch at a hyphen or dot split a token ("555" "-0127"); others are
+            // words of a phrase
+            let h = line.rect.h.min(b.rect.h).max(1) as f32;
+            let joint = line.text.ends_with(['-', '.', '_', '@', '/', '('])
+                || b.text.starts_with(['-', '.', '_', '@', '/', ')']);
+            if !joint || b.rect.x as f32 - gap_start > TOUCH * h {
+                line.text.push(' ');
+                line.chars.push((gap_start.min(b.rect.x as f32), b.rect.x as f32));
+            }
             let offset = line.chars.len();
             line.text.push_str(&b.text);
             line.chars.extend_from_slice(&b.chars);
@@ -86,10 +104,15 @@ pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
         out.findings.push(found);
         out.members.push(members);
     }
-    (!out.lines.is_empty()).then_some(out)
+    Some(out)
 }
 
 impl Phrases {
+    /// The phrases made of two or more boxes.
+    pub fn joined(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.lines.len()).filter(|&k| self.members[k].len() > 1)
+    }
+
     /// Findings on the joined lines as findings on the boxes they span: a name across three
     /// boxes covers its part of each.
     pub fn back(&self, found: Vec<(usize, Finding)>) -> Vec<(usize, Finding)> {
@@ -142,7 +165,9 @@ mod tests {
         ];
         let none: Vec<Vec<Finding>> = vec![Vec::new(); lines.len()];
         let p = join(&lines, &none).unwrap();
-        assert_eq!(texts(&p), vec!["Owner: Anastasia Vlachos"]);
+        let joined: Vec<&str> = texts(&p).into_iter().filter(|t| t.contains(' ')).collect();
+        assert_eq!(joined, vec!["Owner: Anastasia Vlachos"]);
+        assert_eq!(p.lines.len(), lines.len() - 2);
         let l = &p.lines[0];
         assert_eq!(l.chars.len(), l.text.chars().count());
         assert!(l.chars.windows(2).all(|w| w[0].0 <= w[1].0), "{:?}", l.chars);
@@ -198,6 +223,10 @@ mod through_the_layout {
             line(465, 321, 170, 33, "2026-05-03"),
             line(0, 353, 209, 16, "aec09ed Yasaman Karimi"),
             line(203, 352, 368, 19, "<yasaman.karimi@stark.example> Update docs"),
+            // the signed-in user in the bar at the top right, boxed word by word
+            line(14, 10, 100, 22, "Bitwarden"),
+            line(1150, 12, 54, 16, "Zawadi"),
+            line(1207, 11, 61, 20, "Kiprop"),
         ];
         let c = Classifier::new(ClassifierConfig::default());
         let findings: Vec<Vec<Finding>> = lines.iter().map(|l| c.classify(&l.text)).collect();
@@ -209,6 +238,9 @@ mod through_the_layout {
             .map(|(s, _)| s)
             .collect();
         names.sort();
-        assert_eq!(names, vec!["Anastasia", "Vlachos", "Yasaman Karimi"]);
+        assert_eq!(
+            names,
+            vec!["Anastasia", "Kiprop", "Vlachos", "Yasaman Karimi", "Zawadi"]
+        );
     }
 }

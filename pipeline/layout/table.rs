@@ -229,8 +229,12 @@ pub fn column_mates(
                 })
                 .map(|(&i, _)| i)
                 .collect();
-            // most of the cells of this shape are known to be of this category
-            if mates.len() < candidates.len() * 2 {
+            // most of the cells of this shape are known to be of this category; for names
+            // machines write, which small type garbles in many cells at once (".nl" read as
+            // ".n"), at least as many cells and five or more
+            let most = mates.len() >= candidates.len() * 2;
+            let many = loose(cat) && mates.len() >= 5 && mates.len() >= candidates.len();
+            if !most && !many {
                 continue;
             }
             for i in candidates {
@@ -645,6 +649,47 @@ mod tests {
             assert!(!got.iter().any(|(s, _)| s == keep), "{keep} covered");
         }
         assert!(host_like("db-prod-04") && host_like("localhost") && !host_like("Pending") && !host_like("n/a"));
+    }
+
+    #[test]
+    fn a_host_column_whose_small_type_lost_many_endings() {
+        // ".nl" read as ".n" or "nI" in nearly half the cells, the header a plain "Host"
+        let hosts = [
+            "db-prod.tyrell.nl",
+            "staging-27.tyell.n",
+            "bastion.tyrell.nI",
+            "argocd8.lan",
+            "billing.tyell.n",
+            "gitlab.tyrell.nl",
+            "vault.tyrel.n",
+            "erp-12.wingtip.intra",
+            "deploy.tyrell.n",
+            "print.tyelln",
+        ];
+        let mut lines = vec![line(20, 100, 50, 20, "Host"), line(400, 100, 60, 20, "Status")];
+        for (k, h) in hosts.iter().enumerate() {
+            let y = 130 + 30 * k as u32;
+            lines.push(line(20, y, 150, 20, h));
+            lines.push(line(400, y, 80, 20, if k % 2 == 0 { "healthy" } else { "draining" }));
+        }
+        let findings = classify(&lines);
+        let cols = columns(&lines);
+        for found in [
+            column_mates(&lines, &findings, &cols, &[Category::Hostname]),
+            labelled_columns(
+                &lines,
+                &cols,
+                super::super::labels::host_label,
+                Category::Hostname,
+                host_like,
+            ),
+        ] {
+            let got: Vec<String> = covered(&lines, &found).into_iter().map(|(s, _)| s).collect();
+            for want in ["staging-27.tyell.n", "billing.tyell.n", "vault.tyrel.n", "print.tyelln"] {
+                assert!(got.iter().any(|s| s == want), "{want} not covered: {got:?}");
+            }
+            assert!(!got.iter().any(|s| s == "Host" || s == "healthy"), "{got:?}");
+        }
     }
 
     #[test]
