@@ -11,6 +11,7 @@
 //! label itself stays readable.
 
 mod byline;
+mod fragments;
 mod gazetteer;
 mod labels;
 mod names;
@@ -61,6 +62,7 @@ pub fn context_findings(
     }
     let columns = table::columns(lines);
     out.extend(table::column_mates(lines, findings, &columns, enabled));
+    out.extend(fragments::number_fragments(lines, findings, &columns, enabled));
     out.extend(
         table::whole_cells(lines, findings, &columns)
             .into_iter()

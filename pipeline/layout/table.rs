@@ -119,7 +119,7 @@ fn split_blocks(lines: &[TextLine], mut group: Vec<usize>) -> Vec<Vec<usize>> {
 }
 
 /// The category a cell is covered by as a token: a finding of it spanning most of the cell.
-fn cell_category(line: &TextLine, findings: &[Finding]) -> Option<Category> {
+pub(super) fn cell_category(line: &TextLine, findings: &[Finding]) -> Option<Category> {
     let chars: Vec<char> = line.text.chars().collect();
     let total = alnum(&line.text).max(1);
     findings
