@@ -250,8 +250,30 @@ fn normalise(label: &str) -> String {
         })
         .collect::<String>()
         .split_whitespace()
+        .map(unconfuse_word)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A word of letters with one of OCR's digit look-alikes in it, read as letters ("0wner" is
+/// "owner", "passw0rd" "password"); a word of digits or a version ("v2", "s3") as it is.
+fn unconfuse_word(w: &str) -> String {
+    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    let lookalikes = w.chars().filter(|c| matches!(c, '0' | '1')).count();
+    let other_digits = w
+        .chars()
+        .filter(|c| c.is_ascii_digit() && !matches!(c, '0' | '1'))
+        .count();
+    if letters < 3 || lookalikes != 1 || other_digits > 0 {
+        return w.to_string();
+    }
+    w.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'l',
+            c => c,
+        })
+        .collect()
 }
 
 /// A short label (at most four words) whose last words are one of `words`; any first words
@@ -517,6 +539,7 @@ mod tests {
             "One-time password secret",
             "Authenticator key",
             "2FA secret",
+            "Passw0rd",
         ] {
             assert!(secret_label(l), "{l}");
         }
@@ -532,7 +555,15 @@ mod tests {
         ] {
             assert!(!secret_label(l), "{l}");
         }
-        for l in ["Full name", "From:", "Cc", "Attendees", "Assigned to", "Owner"] {
+        for l in [
+            "Full name",
+            "From:",
+            "Cc",
+            "Attendees",
+            "Assigned to",
+            "Owner",
+            "0wner:",
+        ] {
             assert!(name_label(l), "{l}");
         }
         assert!(!name_label("Hostname"));

@@ -46,7 +46,10 @@ fn is_padded_base64(t: &str) -> bool {
     (n.is_multiple_of(4) || (n % 4 == 3 && pad == 1))
         && chars.iter().any(|c| c.is_ascii_uppercase())
         && chars.iter().any(|c| c.is_ascii_lowercase())
-        && (chars.iter().any(|c| c.is_ascii_digit() || *c == '+' || *c == '/') || switches >= 3)
+        && (chars.iter().any(|c| c.is_ascii_digit() || *c == '+' || *c == '/')
+            || switches >= 3
+            // "==" ends only encoded bytes; a word written in camel case ends in one '=' at most
+            || (pad == 2 && switches >= 1))
 }
 
 /// Every match of `re` on the line is a secret under `rule`.
@@ -169,6 +172,8 @@ mod tests {
             ("  password: V2ludGVyMjAyMiM=", "V2ludGVyMjAyMiM="),
             ("data.token=Y2hhbmdlbWUxMjM=", "Y2hhbmdlbWUxMjM="),
             ("VGhyMXZlIUAjMjAyNA==", "VGhyMXZlIUAjMjAyNA=="),
+            // letters only, few case changes
+            ("QGJFazhPIUpQag==", "QGJFazhPIUpQag=="),
             // OCR dropped one '=' of two
             ("cGFzc3dvcmQxMjM0NTY3=", "cGFzc3dvcmQxMjM0NTY3="),
             ("secret \"Zm9vYmFyOnNlY3JldA==\" applied", "Zm9vYmFyOnNlY3JldA=="),
