@@ -145,6 +145,12 @@ pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine], b
             }
         }
     }
+    // a token a terminal wrapped at its right edge: read the two halves as one
+    for w in layout::wraps::wraps(lines, &findings) {
+        for (i, f) in w.back(&classifier.classify(&w.text)) {
+            findings[i].push(f);
+        }
+    }
     let names = cfg.enabled.contains(&Category::Name).then_some(cfg.names);
     let context = layout::context_findings(lines, &findings, &cfg.enabled, names);
     let mut spans: Vec<(usize, Finding, Detector)> = Vec::new();

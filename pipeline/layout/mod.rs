@@ -18,6 +18,7 @@ mod names;
 pub mod phrases;
 mod recurring;
 mod table;
+pub mod wraps;
 
 pub use labels::{name_label, secret_label};
 
