@@ -12,10 +12,13 @@ use super::same_row;
 use crate::classify::{Category, Finding};
 use crate::ocr::TextLine;
 
+/// A month's name, maybe abbreviated ("Jan", "Sept", "October").
+const MONTH: &str = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*";
+
 /// Text that is only a timestamp (a time, a date, both, or a relative one), maybe after a
 /// separator.
 static WHEN: LazyLock<Regex> = LazyLock::new(|| {
-    let month = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?";
+    let month = format!(r"{MONTH}\.?");
     let day = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?";
     let one = format!(
         r"(?:\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?(?:\s*[ap]\.?\s?m\.?)?|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?Z?)?|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{1,2}}\s+{month}(?:,?\s*\d{{4}})?|{month}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?|{day}|yesterday|today|just\s+now|\d+\s*(?:s|m|h|d|w|mins?|minutes?|hrs?|hours?|days?|weeks?|months?)\s+ago)"
@@ -28,8 +31,10 @@ static WHEN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A timestamp with a date in it (a year, a month's name, a relative day), not a time alone.
 static DATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:ago|yesterday|today)\b")
-        .expect("date pattern")
+    Regex::new(&format!(
+        r"(?i)\d{{4}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2}}|\b{MONTH}\b|\b(?:ago|yesterday|today)\b"
+    ))
+    .expect("date pattern")
 });
 
 /// Is `text` only a timestamp?
@@ -49,21 +54,8 @@ fn finding(start: usize, end: usize) -> Finding {
 /// The author of a line that starts with a name (as `is_name` judges one) and ends with a
 /// timestamp, as a span.
 fn author(text: &str, is_name: fn(&str) -> bool) -> Option<(usize, usize)> {
-    // word starts and ends, in characters
     let chars: Vec<char> = text.chars().collect();
-    let mut words = Vec::new();
-    let mut k = 0;
-    while k < chars.len() {
-        if chars[k].is_whitespace() {
-            k += 1;
-            continue;
-        }
-        let s = k;
-        while k < chars.len() && !chars[k].is_whitespace() {
-            k += 1;
-        }
-        words.push((s, k));
-    }
+    let words = super::word_spans(text);
     for n in (2..=6.min(words.len().saturating_sub(1))).rev() {
         let (s, e) = (words[0].0, words[n - 1].1);
         let name: String = chars[s..e].iter().collect();

@@ -105,6 +105,25 @@ fn people(
     out
 }
 
+/// The words of `text` (runs of non-space characters) as character spans `[start, end)`.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if chars[k].is_whitespace() {
+            k += 1;
+            continue;
+        }
+        let s = k;
+        while k < chars.len() && !chars[k].is_whitespace() {
+            k += 1;
+        }
+        out.push((s, k));
+    }
+    out
+}
+
 /// A finding covering a whole line's text (trimmed).
 fn whole_line(line: &TextLine, category: Category, rule: &str) -> Option<Finding> {
     let chars: Vec<char> = line.text.chars().collect();

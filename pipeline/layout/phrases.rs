@@ -95,10 +95,8 @@ pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
                 ..f.clone()
             }));
             members.push((j, offset, b.text.chars().count()));
+            // no cycle: a next box starts right of its box, and each is taken once
             at = j;
-            if members.len() > lines.len() {
-                break; // a cycle cannot form (x grows), but never loop on bad boxes
-            }
         }
         out.lines.push(line);
         out.findings.push(found);

@@ -154,20 +154,10 @@ const AGENT_WORDS: &[&str] = &[
 /// Words of a line with their character spans.
 fn words(text: &str) -> Vec<(usize, usize, String)> {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < chars.len() {
-        if chars[k].is_whitespace() {
-            k += 1;
-            continue;
-        }
-        let s = k;
-        while k < chars.len() && !chars[k].is_whitespace() {
-            k += 1;
-        }
-        out.push((s, k, chars[s..k].iter().collect()));
-    }
-    out
+    super::super::word_spans(text)
+        .into_iter()
+        .map(|(s, e)| (s, e, chars[s..e].iter().collect()))
+        .collect()
 }
 
 /// A word as a list compares it: lower case, no punctuation around it.
