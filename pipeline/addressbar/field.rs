@@ -7,8 +7,16 @@ use crate::frame::{Frame, Rect};
 /// (#f1f3f4) sits on a white toolbar: 14 levels apart, so this must be tighter than that.
 pub const TOLERANCE: i32 = 8;
 
+/// Tighter, for a field whose colour is a few levels off its toolbar's (Firefox's focused
+/// URL bar: white on #f9f9fb), tried when the field seems to run across the toolbar.
+const TIGHT_TOLERANCE: i32 = 2;
+
 pub fn close(a: [u8; 4], b: [u8; 4]) -> bool {
-    (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= TOLERANCE)
+    within(a, b, TOLERANCE)
+}
+
+fn within(a: [u8; 4], b: [u8; 4], tolerance: i32) -> bool {
+    (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= tolerance)
 }
 
 /// Most common colour in a rectangle (text is a minority of a line box's pixels): the most
@@ -53,12 +61,66 @@ pub fn field_around(frame: &Frame, text: Rect) -> Option<(Rect, [u8; 4])> {
     let whole = dominant_colour(frame, text);
     let half = Rect::new(text.x + text.w / 2, text.y, text.w - text.w / 2, text.h);
     let right = dominant_colour(frame, half);
-    std::iter::once(right)
-        .chain((!close(right, whole)).then_some(whole))
-        .find_map(|bg| field_of_colour(frame, text, bg).map(|r| (r, bg)))
+    let colours = || std::iter::once(right).chain((!close(right, whole)).then_some(whole));
+    [TOLERANCE, TIGHT_TOLERANCE]
+        .into_iter()
+        .find_map(|tolerance| colours().find_map(|bg| field_of_colour(frame, text, bg, tolerance).map(|r| (r, bg))))
+        .or_else(|| ring_around(frame, text, right).map(|r| (r, right)))
 }
 
-fn field_of_colour(frame: &Frame, text: Rect, bg: [u8; 4]) -> Option<Rect> {
+/// A field of its toolbar's own colour, bounded only by a ring a few pixels wide (Firefox's
+/// focused URL bar: white inside a blue ring on a white toolbar): the ring is found straight
+/// above and below the text at three columns, of one colour, and its sides on the text's
+/// middle row left and right of the text.
+fn ring_around(frame: &Frame, text: Rect, bg: [u8; 4]) -> Option<Rect> {
+    let h = text.h.max(1);
+    let reach = h;
+    // up or down from the text's edge, the first row that leaves the field's colour
+    let edge = |x: u32, up: bool| -> Option<(u32, [u8; 4])> {
+        (1..=reach).find_map(|d| {
+            let y = if up {
+                text.y.checked_sub(d)?
+            } else {
+                text.bottom() - 1 + d
+            };
+            (y < frame.height()).then_some(())?;
+            let p = frame.pixel(x, y);
+            (!close(p, bg)).then_some((y, p))
+        })
+    };
+    let columns = [text.x + text.w / 4, text.x + text.w / 2, text.x + 3 * text.w / 4];
+    let mut ring = None;
+    let (mut top, mut bottom) = (0, u32::MAX);
+    for &x in &columns {
+        let (t, tc) = edge(x, true)?;
+        let (b, bc) = edge(x, false)?;
+        let colour = *ring.get_or_insert(tc);
+        if !close(tc, colour) || !close(bc, colour) {
+            return None;
+        }
+        top = top.max(t);
+        bottom = bottom.min(b);
+    }
+    let ring = ring?;
+    // the ring's sides, along the text's middle row
+    let y = text.y + text.h / 2;
+    let left = (0..text.x).rev().find(|&x| close(frame.pixel(x, y), ring))?;
+    let right = (text.right()..frame.width()).find(|&x| close(frame.pixel(x, y), ring))?;
+    // a side runs most of the ring's height (its corners are rounded)
+    let side = |x: u32| (top..=bottom).filter(|&r| close(frame.pixel(x, r), ring)).count() as u32 * 2 >= bottom - top;
+    if !side(left) || !side(right) {
+        return None;
+    }
+    let margin = frame.width() / 50;
+    if left <= margin && right + 1 + margin >= frame.width() {
+        return None;
+    }
+    let field = Rect::new(left, top, right + 1 - left, bottom + 1 - top);
+    Some(field.union(text).pad(3, 2, frame.bounds()))
+}
+
+fn field_of_colour(frame: &Frame, text: Rect, bg: [u8; 4], tolerance: i32) -> Option<Rect> {
+    let close = |a: [u8; 4], b: [u8; 4]| within(a, b, tolerance);
     let bounds = frame.bounds();
     let h = text.h.max(1);
     // Rows that cross the field but (mostly) not the glyphs: the text box's top and bottom

@@ -24,12 +24,20 @@ use field::field_around;
 
 /// Does a text line read like the content of an address bar? One of its words is a URL with a
 /// scheme, "host/path", "host:port", an IP address, or a bare host name.
+///
+/// Small type is read as OCR reads it: a dot as a comma, a scheme with a slash or a letter
+/// lost ("htp:/illing-27.wonka,.priv/payments").
 pub fn is_urlish(text: &str) -> bool {
     text.split_whitespace().any(|w| {
         let w = w.trim_matches(|c: char| "\"'()<>[],;".contains(c));
         if let Some((scheme, _)) = w.split_once("://") {
             return !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
         }
+        let unmisread = unmisread_url(w);
+        let (w, after_scheme) = match misread_scheme(&unmisread) {
+            Some(rest) => (rest, true),
+            None => (unmisread.as_str(), false),
+        };
         let host = w.split(['/', '?', '#']).next().unwrap_or("");
         let (host, port) = host.split_once(':').unwrap_or((host, ""));
         let has_path = w.len() > host.len() + port.len() + usize::from(!port.is_empty());
@@ -43,8 +51,31 @@ pub fn is_urlish(text: &str) -> bool {
             && !host.starts_with('-');
         ip || bare_with_port
             || (host.eq_ignore_ascii_case("localhost") && (has_path || !port.is_empty()))
-            || hosts::looks_like_host(host, has_path || !port.is_empty())
+            || hosts::looks_like_host(host, has_path || !port.is_empty() || after_scheme)
     })
+}
+
+/// A URL word with OCR's commas for dots read back as dots ("wonka,.priv" -> "wonka.priv").
+fn unmisread_url(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    for c in w.chars().map(|c| if c == ',' { '.' } else { c }) {
+        if !(c == '.' && out.ends_with('.')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What follows a scheme OCR misread by a letter or a slash ("htp:/", "https:", "hps://" is
+/// read whole above): the scheme's letters, a colon and one slash or none before a host.
+fn misread_scheme(w: &str) -> Option<&str> {
+    let (scheme, rest) = w.split_once(':')?;
+    let lower = scheme.to_ascii_lowercase();
+    let near = ["http", "https"]
+        .iter()
+        .any(|s| crate::layout::labels::one_edit(&lower, s) || lower == *s);
+    let rest = rest.trim_start_matches('/');
+    (near && rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())).then_some(rest)
 }
 
 /// A host being typed: a word of three or more dot-separated labels ("payroll.intra.exampl"),
@@ -294,6 +325,30 @@ mod tests {
     }
 
     #[test]
+    fn a_focused_field_of_the_toolbars_colour_is_bounded_by_its_ring() {
+        // Firefox focused: white field, 2 px blue ring, white toolbar, a page under it
+        let mut f = Frame::filled(1600, 300, [255; 4]).unwrap();
+        fill(&mut f, Rect::new(236, 67, 1166, 37), [154, 193, 241, 255]);
+        fill(&mut f, Rect::new(240, 69, 1158, 33), [255; 4]);
+        fill(&mut f, Rect::new(0, 106, 1600, 194), [124, 45, 18, 255]);
+        strokes(&mut f, Rect::new(245, 72, 400, 26), [20, 20, 20, 255]);
+        let bars = find_address_bars(
+            &f,
+            &[line(
+                Rect::new(238, 69, 412, 32),
+                "Not Secure http://billing-27.wonka.priv/payments/recent",
+            )],
+        );
+        assert_eq!(bars.len(), 1, "{bars:?}");
+        let (b, _) = bars[0];
+        assert!(
+            b.x <= 236 && b.right() >= 1400 && b.y <= 67 && b.bottom() >= 103,
+            "{b:?}"
+        );
+        assert!(b.right() < 1500, "{b:?}");
+    }
+
+    #[test]
     fn a_chip_that_fills_most_of_the_text_box_does_not_hide_the_field() {
         // Firefox: a white toolbar, the field #f2f2f2, and a "Not Secure" chip of a third
         // colour taking most of the OCR line "Not Secure http://start.corp.example"
@@ -353,6 +408,9 @@ mod tests {
             // a single-label intranet name, typed with a port and a path
             "redis-cache:3000/",
             "idp-23:9090/targets",
+            // small type: a scheme short of a letter and a slash, a dot read as a comma
+            "Not Secure htp:/illing-27.wonka,.priv/payments/recent",
+            "http:/wiki.corp.example/start",
         ] {
             assert!(is_urlish(t), "{t}");
         }
@@ -365,6 +423,8 @@ mod tests {
             "Ratio 16:9",
             "step:1/3",
             "k8s-api:3000",
+            "http:/",
+            "Note: see the docs",
         ] {
             assert!(!is_urlish(t), "{t}");
         }

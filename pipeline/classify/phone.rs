@@ -70,6 +70,10 @@ const MIN_DIGITS: usize = 7;
 const MAX_DIGITS: usize = 17;
 /// Groups of one candidate looked at (a longer run is a table of numbers, read in pieces).
 const MAX_GROUPS: usize = 12;
+/// Cached metadata regexes: enough for the `+CC` countries numbers on screen name, and per
+/// region of the policy.
+const REGEX_CACHE_BASE: usize = 200;
+const REGEX_CACHE_PER_REGION: usize = 30;
 
 pub struct PhoneRecognizer {
     regions: Arc<[Id]>,
@@ -79,9 +83,23 @@ impl PhoneRecognizer {
     /// `regions`: ISO 3166 codes whose national layouts count (unknown codes are skipped; the
     /// policy rejects them before this).
     pub fn new(regions: &[String]) -> Self {
-        PhoneRecognizer {
-            regions: regions.iter().filter_map(|r| parse_region(r)).collect(),
-        }
+        let regions: Arc<[Id]> = regions.iter().filter_map(|r| parse_region(r)).collect();
+        widen_regex_cache(regions.len());
+        PhoneRecognizer { regions }
+    }
+}
+
+/// libphonenumber's metadata patterns are compiled on use and kept in a least-recently-used
+/// cache of 100 regexes shared by the whole database. One region needs about 30 (a descriptor
+/// per number type, the formats' patterns and leading digits), so validating a number against
+/// the policy's regions evicted and recompiled patterns on every call: 3 ms a line on a page of
+/// numbers. The cache is widened to hold every region's patterns at once; it only grows.
+fn widen_regex_cache(regions: usize) {
+    let wanted = REGEX_CACHE_BASE + regions * REGEX_CACHE_PER_REGION;
+    let cache = phonenumber::metadata::DATABASE.cache();
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if cache.capacity() < wanted {
+        cache.set_capacity(wanted);
     }
 }
 

@@ -210,7 +210,7 @@ pub fn misread_header(label: &str) -> Option<&'static str> {
 }
 
 /// Are `a` and `b` one substitution, insertion or deletion apart?
-fn one_edit(a: &str, b: &str) -> bool {
+pub(crate) fn one_edit(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
     if long.len() - short.len() > 1 || a == b {
@@ -224,14 +224,51 @@ fn one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-/// A value in a column labelled e-mail: one to four words with an '@', or with no capital
-/// letter, as addresses are written (OCR drops the '@' and the dots of small type: "vram
-/// gutagdndede", "ylma d asorpal"); "Not provided" is no address.
+/// A value in a column labelled e-mail: one to four words with an '@', or with no word
+/// capitalised, as addresses are written (OCR drops the '@' and the dots of small type, or
+/// reads the '@' as a capital: "vram gutagdndede", "soiakargiannisQliberoit"); "Not provided"
+/// is no address.
 pub fn email_like(v: &str) -> bool {
     let t = v.trim();
     t.split_whitespace().count() <= 4
         && t.chars().filter(|c| c.is_alphanumeric()).count() >= 5
-        && (t.contains('@') || !t.chars().any(char::is_uppercase))
+        && (t.contains('@') || !t.split_whitespace().any(|w| w.starts_with(char::is_uppercase)))
+}
+
+/// Labels of bank accounts and payment cards.
+const ACCOUNT_WORDS: &[&str] = &[
+    "iban",
+    "bban",
+    "account",
+    "account number",
+    "account no",
+    "acct",
+    "bank account",
+];
+const CARD_WORDS: &[&str] = &["card", "card number", "card no", "pan", "credit card"];
+
+/// Does this label say its value is a bank account? ("IBAN", "Account number", "Card / account")
+pub fn account_label(label: &str) -> bool {
+    ends_with_word(&label.replace('/', " "), ACCOUNT_WORDS)
+}
+
+/// Does this label say its value is a payment card? ("Card", "Card number")
+pub fn card_label(label: &str) -> bool {
+    ends_with_word(&label.replace('/', " "), CARD_WORDS)
+}
+
+/// A value in a column of accounts or cards, read through whatever OCR made of it: ten or more
+/// letters and digits, six digits and a quarter of them or more, in groups ("CH53 7608 8MAP BXQ7 MDIQ
+/// F", whose misread letters fail the checksum); "Pending" and "Visa" are none.
+pub fn account_like(v: &str) -> bool {
+    let t = v.trim();
+    let alnum = t.chars().filter(|c| c.is_alphanumeric()).count();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    alnum >= 10
+        && digits >= 6
+        && digits * 4 >= alnum
+        && t.split_whitespace().count() <= 9
+        && t.chars().all(|c| c.is_alphanumeric() || " -".contains(c))
 }
 
 /// Does this label say its value is a host name? ("Hostname", "Server", "FQDN")

@@ -13,7 +13,7 @@
 mod byline;
 mod fragments;
 mod gazetteer;
-mod labels;
+pub(crate) mod labels;
 mod names;
 pub mod phrases;
 mod recurring;
@@ -45,6 +45,8 @@ const LABELLED_COLUMNS: &[LabelledColumn] = &[
     (labels::host_label, Category::Hostname, table::host_like),
     (labels::email_label, Category::Email, labels::email_like),
     (labels::phone_label, Category::Phone, labels::phone_like),
+    (labels::account_label, Category::Iban, labels::account_like),
+    (labels::card_label, Category::Card, labels::account_like),
     (secret_label, Category::Secret, table::token_like),
 ];
 

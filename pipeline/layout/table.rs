@@ -281,14 +281,17 @@ fn shell_prompt(text: &str, start: usize) -> bool {
 }
 
 /// A cell that can be a host name: one or two words of four or more letters and digits, written
-/// as machines are named (a dot, a dash, a digit, or all lower case), not a capitalised word.
+/// as machines are named (a dot, a dash, a digit, or no word capitalised), not a capitalised
+/// word. OCR may read a dot or an '@' as a capital inside ("soiakargiannisQliberoit").
 pub fn host_like(s: &str) -> bool {
     let t = s.trim();
     let words = t.split_whitespace().count();
     (1..=2).contains(&words)
         && alnum(t) >= 4
         && t.chars().all(|c| c.is_alphanumeric() || "-._: ".contains(c))
-        && (t.contains(['.', '-']) || t.chars().any(|c| c.is_ascii_digit()) || !t.chars().any(char::is_uppercase))
+        && (t.contains(['.', '-'])
+            || t.chars().any(|c| c.is_ascii_digit())
+            || !t.split_whitespace().any(|w| w.starts_with(char::is_uppercase)))
 }
 
 /// Are cells `a` and `b` (on one row) cells of a table: in two columns that share at least two
@@ -690,6 +693,50 @@ mod tests {
             }
             assert!(!got.iter().any(|s| s == "Host" || s == "healthy"), "{got:?}");
         }
+    }
+
+    #[test]
+    fn a_payroll_sheets_accounts_and_addresses_read_through_small_type() {
+        // IBANs whose misread letters fail any checksum, an '@' read as a capital
+        let rows = [
+            ("Sofia Karagiannis", "NL45 CRMP 2154 8250 60", "sofia.k@libero.it"),
+            (
+                "Dimitris Nikolaidou",
+                "CH53 7608 8MAP BXQ7 MDIQ X",
+                "soiakargiannisQliberoit",
+            ),
+            ("Svetlana Zaitsev", "AT34 4859 2076 5089 5301", "s.zaitsev@example.org"),
+            ("Joao Rebelo", "FR38 6858 8117 56WD QCAV BKM4 936", "jrebelo@initech.io"),
+        ];
+        let mut lines = vec![
+            line(20, 100, 90, 20, "Employee"),
+            line(300, 100, 50, 20, "IBAN"),
+            line(600, 100, 60, 20, "Email"),
+            line(900, 100, 70, 20, "Salary"),
+        ];
+        for (k, (name, iban, mail)) in rows.iter().enumerate() {
+            let y = 130 + 30 * k as u32;
+            lines.push(line(20, y, 150, 20, name));
+            lines.push(line(300, y, 220, 20, iban));
+            lines.push(line(600, y, 200, 20, mail));
+            lines.push(line(900, y, 70, 20, "105,000"));
+        }
+        let findings = classify(&lines);
+        let got = covered(
+            &lines,
+            &crate::layout::context_findings(&lines, &findings, &Category::ALL, None),
+        );
+        for want in [
+            "CH53 7608 8MAP BXQ7 MDIQ X",
+            "FR38 6858 8117 56WD QCAV BKM4 936",
+            "soiakargiannisQliberoit",
+        ] {
+            assert!(got.iter().any(|(s, _)| s == want), "{want} not covered: {got:?}");
+        }
+        for keep in ["IBAN", "Email", "Salary", "105,000"] {
+            assert!(!got.iter().any(|(s, _)| s == keep), "{keep} covered");
+        }
+        assert!(!super::super::labels::account_like("Pending") && !super::super::labels::account_like("Visa 4242"));
     }
 
     #[test]

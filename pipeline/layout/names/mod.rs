@@ -417,8 +417,8 @@ fn garbled_people(lines: &[TextLine], columns: &[Column], found: &[(usize, Findi
     out
 }
 
-/// One to three words, most of their characters letters, the first a capital; no interface
-/// word among them.
+/// One to three words, most of their characters letters, one of them capitalised (OCR may drop
+/// a first name's capital with its first letters: "shi Karimi"); no interface word among them.
 fn name_written(t: &str) -> bool {
     let words: Vec<&str> = t.split_whitespace().collect();
     let chars: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
@@ -426,7 +426,7 @@ fn name_written(t: &str) -> bool {
     (1..=3).contains(&words.len())
         && letters >= 4
         && letters * 10 >= chars.len() * 8
-        && t.starts_with(char::is_uppercase)
+        && words.iter().any(|w| w.starts_with(char::is_uppercase))
         && !words
             .iter()
             .any(|w| UI_WORDS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric())))

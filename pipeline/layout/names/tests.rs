@@ -144,6 +144,7 @@ fn a_column_of_people_holds_the_names_ocr_garbled() {
         "Hano bayasht",
         "Laurent Fontaine",
         "Alexe CRoI",
+        "shi Karimi",
         "Mateo Quiroga",
         "unXu",
         "Sent Items",
@@ -155,7 +156,8 @@ fn a_column_of_people_holds_the_names_ocr_garbled() {
             "Derya Yilmaz",
             "Hano bayasht",
             "Laurent Fontaine",
-            "Mateo Quiroga"
+            "Mateo Quiroga",
+            "shi Karimi"
         ]
     );
     // one person in a column of words is no column of people
