@@ -37,9 +37,16 @@ fn follows(a: &TextLine, b: &TextLine) -> bool {
         && ha.min(hb) / ha.max(hb) >= 0.7
         && b.rect.x > a.rect.x
         && gap <= WORD_GAP * h
-        && gap >= -0.5 * h
+        && (gap >= -0.5 * h || (gap >= -h && same_mark(a, b)))
         && !a.text.trim().is_empty()
         && !b.text.trim().is_empty()
+}
+
+/// The mark `a` ends with is the one `b` starts with: boxes that overlap by that character,
+/// both reading it.
+fn same_mark(a: &TextLine, b: &TextLine) -> bool {
+    let mark = a.text.trim_end().chars().last().filter(|c| ":=,;".contains(*c));
+    mark.is_some() && mark == b.text.chars().next()
 }
 
 /// The screen's lines with the boxes of each phrase joined into one, or `None` when no boxes
@@ -85,7 +92,15 @@ pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
                 line.chars.push((gap_start.min(b.rect.x as f32), b.rect.x as f32));
             }
             let offset = line.chars.len();
-            line.text.push_str(&b.text);
+            // overlapping boxes both read the mark where they meet ("password:" |
+            // ": \"value\""): the second reading is a space in the phrase (one character for
+            // one, so offsets still map onto the box)
+            if (b.rect.x as f32) < gap_start && same_mark(&line, b) {
+                line.text.push(' ');
+                line.text.push_str(&b.text[1..]);
+            } else {
+                line.text.push_str(&b.text);
+            }
             line.chars.extend_from_slice(&b.chars);
             line.rect = line.rect.union(b.rect);
             line.confidence = line.confidence.min(b.confidence);
@@ -170,6 +185,22 @@ mod tests {
         assert_eq!(l.chars.len(), l.text.chars().count());
         assert!(l.chars.windows(2).all(|w| w[0].0 <= w[1].0), "{:?}", l.chars);
         assert!(join(&lines[3..], &none[3..]).is_none());
+    }
+
+    #[test]
+    fn a_mark_both_overlapping_boxes_read_is_read_once() {
+        // a diff line cut after its key, the colon read by both boxes
+        let lines = vec![
+            line(40, 219, 87, 16, "41 + password:"),
+            line(117, 220, 143, 13, ": \"staple.staple.walrus84\""),
+        ];
+        let none: Vec<Vec<Finding>> = vec![Vec::new(); lines.len()];
+        let p = join(&lines, &none).unwrap();
+        assert_eq!(texts(&p), vec!["41 + password:   \"staple.staple.walrus84\""]);
+        assert_eq!(p.lines[0].chars.len(), p.lines[0].text.chars().count());
+        let c = crate::classify::Classifier::new(crate::classify::ClassifierConfig::default());
+        let found = c.classify(&p.lines[0].text);
+        assert!(found.iter().any(|f| f.category == Category::Secret), "{found:?}");
     }
 
     #[test]

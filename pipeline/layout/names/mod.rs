@@ -384,7 +384,15 @@ fn label_then_name(text: &str) -> Option<Finding> {
 /// least half the cells, and three or more, are found to be people, the other cells between
 /// them written as a name is written (one to three words of letters, capitalised) are people
 /// too, as a reader takes a column of people to hold people. A label stays readable.
-fn garbled_people(lines: &[TextLine], columns: &[Column], found: &[(usize, Finding)]) -> Vec<(usize, Finding)> {
+///
+/// Past the first or last person, a cell counts when its row is a record (it shares a table
+/// row with contact details): the table's last row, whose name OCR garbled.
+fn garbled_people(
+    lines: &[TextLine],
+    findings: &[Vec<Finding>],
+    columns: &[Column],
+    found: &[(usize, Finding)],
+) -> Vec<(usize, Finding)> {
     let mut is_found = vec![false; lines.len()];
     for &(i, _) in found {
         is_found[i] = true;
@@ -401,7 +409,7 @@ fn garbled_people(lines: &[TextLine], columns: &[Column], found: &[(usize, Findi
             .cells
             .iter()
             .copied()
-            .filter(|&i| (top..=bottom).contains(&lines[i].rect.y))
+            .filter(|&i| (top..=bottom).contains(&lines[i].rect.y) || record_row(lines, findings, columns, i))
             .collect();
         if people.len() * 2 < among.len() {
             continue;
@@ -415,6 +423,16 @@ fn garbled_people(lines: &[TextLine], columns: &[Column], found: &[(usize, Findi
         }
     }
     out
+}
+
+/// Does line `i` share a table row with another cell's contact details?
+fn record_row(lines: &[TextLine], findings: &[Vec<Finding>], columns: &[Column], i: usize) -> bool {
+    lines.iter().enumerate().any(|(j, o)| {
+        j != i
+            && same_row(o.rect, lines[i].rect)
+            && has(&findings[j], CONTACT)
+            && table::table_row(lines, columns, i, j)
+    })
 }
 
 /// One to three words, most of their characters letters, one of them capitalised (OCR may drop
@@ -485,9 +503,7 @@ pub fn names(
         }
         // a record: the name shares a table row with the person's contact details (an app's
         // name beside the signed-in user's address is not a record)
-        let record = lines.iter().enumerate().any(|(j, o)| {
-            j != i && same_row(o.rect, l.rect) && has(&findings[j], CONTACT) && table::table_row(lines, columns, i, j)
-        });
+        let record = record_row(lines, findings, columns, i);
         let card = signature(lines, findings, i);
         if !record && !card && account_name(lines, i) {
             // OCR may read the bar's title with the name: only the name's words
@@ -524,7 +540,7 @@ pub fn names(
         .filter(|(_, f)| f.rule == "name-beside-email")
         .map(|(i, _)| *i)
         .collect();
-    out.extend(garbled_people(lines, columns, &out));
+    out.extend(garbled_people(lines, findings, columns, &out));
     for col in columns {
         let is_person = |i: usize| person(&lines[i].text) || beside_email.contains(&i);
         let named: Vec<usize> = col.cells.iter().copied().filter(|&i| is_person(i)).collect();

@@ -173,6 +173,30 @@ fn a_column_of_people_holds_the_names_ocr_garbled() {
 }
 
 #[test]
+fn the_last_record_of_a_table_of_people_is_a_person_though_garbled() {
+    let rows = [
+        ("Elodie Rousseau", "elodie.rousseau@wayne.com"),
+        ("Fang Chen", "fang+ci@massive.com"),
+        ("Lars Andersen", "lars@example.org"),
+        ("Yekaterina yenova", "yekaterina.ivanova@kwik-e.io"),
+    ];
+    let mut lines = vec![line(30, 10, 100, 20, "Holder"), line(600, 10, 80, 20, "Contact")];
+    for (k, (name, mail)) in rows.iter().enumerate() {
+        let y = 40 + 25 * k as u32;
+        lines.push(line(30, y, 120, 20, name));
+        lines.push(line(600, y, 180, 20, mail));
+    }
+    // the sheet's tab under the table is no record
+    lines.push(line(30, 160, 60, 20, "Cards"));
+    let got = run(&lines, NameScope::Records);
+    assert!(got.contains(&"Yekaterina yenova".to_string()), "{got:?}");
+    assert!(
+        !got.contains(&"Cards".to_string()) && !got.contains(&"Holder".to_string()),
+        "{got:?}"
+    );
+}
+
+#[test]
 fn a_name_the_address_spells_needs_no_gazetteer() {
     let lines = vec![
         line(
