@@ -124,6 +124,19 @@ pub fn is_random_token(s: &str) -> bool {
         let vowels = chars.iter().filter(|ch| "AEIOU".contains(**ch)).count();
         return digit_runs >= 2 && vowels * 10 <= c.upper * 3 && entropy(s) >= 3.0;
     }
+    // the same for small letters (base36 keys: NuGet's, Figma's, many API keys' tails), long
+    // enough that words run together with numbers ("user123profile456") are told apart by
+    // their vowels
+    if c.upper == 0 && len >= 24 && s.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = s.chars().collect();
+        let digit_runs = (0..chars.len())
+            .filter(|&k| chars[k].is_ascii_digit() && (k == 0 || !chars[k - 1].is_ascii_digit()))
+            .count();
+        let vowels = chars.iter().filter(|ch| "aeiou".contains(**ch)).count();
+        if c.lower >= len / 2 && digit_runs >= 3 && vowels * 10 <= c.lower * 3 && entropy(s) >= 3.5 {
+            return true;
+        }
+    }
     // identifiers_like_this and /paths/like/this are not tokens
     if c.digit < 2 || c.upper == 0 || c.lower == 0 {
         return false;
@@ -187,6 +200,9 @@ mod tests {
         // base32 TOTP seeds, also with repeated letters
         assert!(is_random_token("UXK7D2BTC3ESSGGD2WNYNDVMMMJGGSJJ"));
         assert!(is_random_token("JBSWY3DPEHPK3PXP"));
+        assert!(is_random_token("jtouudlwyejdklnbaj4ukg4tcnqhp718szxxz"));
+        assert!(!is_random_token("user123profile456settings789"));
+        assert!(!is_random_token("kubernetesdeploymentcontroller2024"));
         assert!(!is_random_token("QUARTERLYREPORT2024"));
         assert!(!is_random_token("CUSTOMERS2024EXPORT"));
         assert!(!is_random_token("customers_export_final"));

@@ -5,7 +5,11 @@ use std::net::Ipv6Addr;
 
 use super::{Category, Findings, Line, Recognizer};
 
-re!(IPV4, r"\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}(?:\. ?|,)\d{1,3}");
+// OCR may put a space on either side of a dot ("192.168 .163.216").
+re!(
+    IPV4,
+    r"\d{1,3}(?: ?\. ?|,)\d{1,3}(?: ?\. ?|,)\d{1,3}(?: ?\. ?|,)\d{1,3}"
+);
 // Three octets ending the text: an address cut off by the edge of a window or a narrow column.
 re!(IPV4_CUT, r"(?:^|\s)(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\.?)\s*$");
 re!(IPV6, r"(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*");
@@ -157,6 +161,8 @@ mod tests {
             ("e10.44.33.177 active", "10.44.33.177"),
             // OCR's space after a dot
             ("with address 10.93. 189.95.", "10.93. 189.95"),
+            // ... or before one
+            ("Elif 192.168 .163.216 elif@example.net", "192.168 .163.216"),
             ("gateway 192.168.1.254", "192.168.1.254"),
             ("fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a"),
             ("bind 2001:db8::8a2e:370:7334 port 443", "2001:db8::8a2e:370:7334"),

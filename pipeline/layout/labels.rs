@@ -451,6 +451,7 @@ pub fn labelled_secrets(lines: &[TextLine]) -> Vec<(usize, Finding)> {
                 },
             ));
         }
+        out.extend(codes_after_label(&l.text).map(|f| (i, f)));
         // a label cell: the value beside it or under it
         if secret_label(&l.text) {
             if let Some(v) = value_of(lines, i) {
@@ -461,6 +462,30 @@ pub fn labelled_secrets(lines: &[TextLine]) -> Vec<(usize, Finding)> {
         }
     }
     out
+}
+
+/// A label read with its values as one line and no colon between them ("Recovery codes
+/// 2dcc-7907 5613-5d9c baa4-6104"): after one to three words that are a secret label, words
+/// that are all codes (each with a digit, one of six characters or more). Prose after a label
+/// ("Token 2 expired") is no code.
+fn codes_after_label(text: &str) -> Option<Finding> {
+    let spans = super::word_spans(text);
+    (1..=3.min(spans.len().saturating_sub(1))).find_map(|n| {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if text.contains(':') || !secret_label(&words[..n].join(" ")) {
+            return None;
+        }
+        let codes = &words[n..];
+        let code =
+            |w: &str| w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_alphanumeric() || c == '-');
+        let long = |w: &&str| w.chars().filter(|c| c.is_alphanumeric()).count() >= 6;
+        (codes.iter().all(|w| code(w)) && codes.iter().any(long)).then(|| Finding {
+            start: spans[n].0,
+            end: spans[spans.len() - 1].1,
+            category: Category::Secret,
+            rule: "labelled-secret".into(),
+        })
+    })
 }
 
 /// The value cell of the label cell `i`: the nearest line right of it on its row, else the
@@ -627,6 +652,25 @@ mod tests {
             "ab",
         ] {
             assert!(!secret_value(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn codes_read_on_one_line_with_their_label() {
+        let f = codes_after_label("Recovery codes 2dcc-7907 5613-5d9c baa4-6104 d6e").expect("codes");
+        let text: String = "Recovery codes 2dcc-7907 5613-5d9c baa4-6104 d6e"
+            .chars()
+            .skip(f.start)
+            .take(f.end - f.start)
+            .collect();
+        assert_eq!(text, "2dcc-7907 5613-5d9c baa4-6104 d6e");
+        for prose in [
+            "Token 2 expired",
+            "Recovery codes",
+            "API key 1",
+            "Password must be 12 characters",
+        ] {
+            assert!(codes_after_label(prose).is_none(), "{prose}");
         }
     }
 

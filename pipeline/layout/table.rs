@@ -315,11 +315,25 @@ pub fn table_row(lines: &[TextLine], columns: &[Column], a: usize, b: usize) -> 
 }
 
 /// A cell that can be a machine-made value: one word of six or more characters with a digit,
-/// or twelve or more.
+/// or twelve or more. A space OCR put beside a dot, dash or underscore inside the word
+/// ("correct.maple. battery55") does not split it.
 pub fn token_like(s: &str) -> bool {
     let t = s.trim();
     let n = alnum(t);
-    !t.contains(char::is_whitespace) && (n >= 12 || (n >= 6 && t.chars().any(|c| c.is_ascii_digit())))
+    let joined = rejoin_at_marks(t);
+    !joined.contains(char::is_whitespace) && (n >= 12 || (n >= 6 && t.chars().any(|c| c.is_ascii_digit())))
+}
+
+/// `s` without the spaces next to a '.', '-' or '_'.
+fn rejoin_at_marks(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mark = |k: Option<&char>| matches!(k, Some('.' | '-' | '_'));
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(k, c)| !(c.is_whitespace() && (mark(chars.get(k + 1)) || (k > 0 && mark(chars.get(k - 1))))))
+        .map(|(_, c)| *c)
+        .collect()
 }
 
 /// The header of a column: its top cell if it reads as a label, or a line right above the
@@ -385,9 +399,16 @@ pub fn labelled_columns(
             if is_label(&lines[i].text) {
                 continue;
             }
+            // the value as one run of boxes, or its cell alone: a wide cell may end a word
+            // space before the next column's value ("767663…aaa7" "2.64.71.157")
             let run = word_run(lines, i);
             let text: Vec<&str> = run.iter().map(|&j| lines[j].text.as_str()).collect();
-            if value_ok(&text.join(" ")) {
+            let value = if value_ok(&text.join(" ")) {
+                Some(run)
+            } else {
+                (run.len() > 1 && value_ok(&lines[i].text)).then(|| vec![i])
+            };
+            if let Some(run) = value {
                 for &j in &run {
                     out.extend(whole_line(&lines[j], category, "column-label").map(|f| (j, f)));
                 }
@@ -737,6 +758,27 @@ mod tests {
             assert!(!got.iter().any(|(s, _)| s == keep), "{keep} covered");
         }
         assert!(!super::super::labels::account_like("Pending") && !super::super::labels::account_like("Visa 4242"));
+        assert!(token_like("correct.maple. battery55") && !token_like("rotated 2 days ago"));
+    }
+
+    #[test]
+    fn a_wide_cell_a_word_space_before_the_next_column_is_still_its_columns_value() {
+        // a 40-digit session id of few distinct digits, ending a word space before the address
+        let mut lines = audit(&["5135a80455c2e5258173", "9f8e7d6c5b4a39281706", "0a1b2c3d4e5f60718293"]);
+        lines.push(line(400, 220, 292, 20, "767663a376a6aa36373a376aaa77776a336aaaa7"));
+        lines.push(line(700, 220, 120, 20, "10.44.2.18"));
+        let got = covered(
+            &lines,
+            &labelled_columns(
+                &lines,
+                &columns(&lines),
+                super::super::labels::secret_label,
+                Category::Secret,
+                token_like,
+            ),
+        );
+        assert!(got.iter().any(|(s, _)| s.starts_with("767663")), "{got:?}");
+        assert!(!got.iter().any(|(s, _)| s.starts_with("10.44")), "{got:?}");
     }
 
     #[test]

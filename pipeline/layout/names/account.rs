@@ -39,7 +39,8 @@ pub(super) fn account_name(lines: &[TextLine], i: usize) -> bool {
     let row: Vec<&TextLine> = lines
         .iter()
         .enumerate()
-        .filter(|&(j, o)| j != i && same_row(o.rect, l.rect))
+        // a speck of an icon OCR read as a letter is no item of the bar
+        .filter(|&(j, o)| j != i && same_row(o.rect, l.rect) && o.rect.h * 2 >= l.rect.h)
         .map(|(_, o)| o)
         .collect();
     let near = |o: &TextLine| o.rect.x.abs_diff(l.rect.right()).min(l.rect.x.abs_diff(o.rect.right())) <= 15 * h;

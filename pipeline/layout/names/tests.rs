@@ -276,6 +276,10 @@ fn the_signed_in_user_in_an_application_bar() {
         vec!["Esteban villanueva"]
     );
     assert!(run(&page("Release status", 1750), NameScope::Records).is_empty());
+    // an icon's speck OCR read as a letter right of the name
+    let mut speck = page("Arjun Krishnan", 1750);
+    speck.push(line(1920, 101, 6, 6, "A"));
+    assert_eq!(run(&speck, NameScope::Records), vec!["Arjun Krishnan"]);
     // the bar's title read with the name: the title stays readable
     assert_eq!(trailing_name("Tracker Huy Nguyen").map(|f| f.start), Some(8));
     assert_eq!(trailing_name("Daan de Boer").map(|f| f.start), Some(0));
