@@ -133,7 +133,7 @@ pub fn regions_for(classifier: &Classifier, frame: &Frame, lines: &[TextLine], b
     // small type the detector boxed word by word ("458" "555" "-0127"): read each phrase whole
     if let Some(p) = layout::phrases::join(lines, &findings) {
         let whole: Vec<(usize, Finding)> = p
-            .joined()
+            .joined_uncovered()
             .flat_map(|k| classifier.classify(&p.lines[k].text).into_iter().map(move |f| (k, f)))
             .collect();
         for (i, f) in p.back(whole) {
