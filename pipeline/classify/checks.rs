@@ -117,23 +117,15 @@ pub fn is_random_token(s: &str) -> bool {
     // case. Words in capitals with a number ("QUARTERLYREPORT2024") have one run of digits
     // and a word's share of vowels; random base32 has few vowels (5 of 32 symbols).
     if c.lower == 0 && c.upper >= len / 2 && s.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = s.chars().collect();
-        let digit_runs = (0..chars.len())
-            .filter(|&k| chars[k].is_ascii_digit() && (k == 0 || !chars[k - 1].is_ascii_digit()))
-            .count();
-        let vowels = chars.iter().filter(|ch| "AEIOU".contains(**ch)).count();
-        return digit_runs >= 2 && vowels * 10 <= c.upper * 3 && entropy(s) >= 3.0;
+        let vowels = s.chars().filter(|ch| "AEIOU".contains(*ch)).count();
+        return digit_runs(s) >= 2 && vowels * 10 <= c.upper * 3 && entropy(s) >= 3.0;
     }
     // the same for small letters (base36 keys: NuGet's, Figma's, many API keys' tails), long
     // enough that words run together with numbers ("user123profile456") are told apart by
     // their vowels
     if c.upper == 0 && len >= 24 && s.chars().all(|ch| ch.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = s.chars().collect();
-        let digit_runs = (0..chars.len())
-            .filter(|&k| chars[k].is_ascii_digit() && (k == 0 || !chars[k - 1].is_ascii_digit()))
-            .count();
-        let vowels = chars.iter().filter(|ch| "aeiou".contains(**ch)).count();
-        if c.lower >= len / 2 && digit_runs >= 3 && vowels * 10 <= c.lower * 3 && entropy(s) >= 3.5 {
+        let vowels = s.chars().filter(|ch| "aeiou".contains(*ch)).count();
+        if c.lower >= len / 2 && digit_runs(s) >= 3 && vowels * 10 <= c.lower * 3 && entropy(s) >= 3.5 {
             return true;
         }
     }
@@ -142,6 +134,18 @@ pub fn is_random_token(s: &str) -> bool {
         return false;
     }
     entropy(s) >= 3.5
+}
+
+/// How many runs of digits `s` has ("ab12cd3" -> 2).
+fn digit_runs(s: &str) -> usize {
+    let mut prev_digit = false;
+    s.chars()
+        .filter(|c| {
+            let starts = c.is_ascii_digit() && !prev_digit;
+            prev_digit = c.is_ascii_digit();
+            starts
+        })
+        .count()
 }
 
 /// A human-chosen password: upper, lower, digit and a symbol, 8-64 characters, no spaces.
