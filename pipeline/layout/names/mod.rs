@@ -381,7 +381,8 @@ fn label_then_name(text: &str) -> Option<Finding> {
 }
 
 /// Small type that OCR garbles ("Hano bayasht" for "Haruto Kobayashi"): in a column where at
-/// least half the cells, and three or more, are found to be people, the other cells between
+/// least half the cells (two thirds counting names found only as a column's), and three or
+/// more, are found to be people, the other cells between
 /// them written as a name is written (one to three words of letters, capitalised) are people
 /// too, as a reader takes a column of people to hold people. A label stays readable.
 ///
@@ -393,13 +394,18 @@ fn garbled_people(
     columns: &[Column],
     found: &[(usize, Finding)],
 ) -> Vec<(usize, Finding)> {
+    // people found on their own evidence (a label, an address, a record), and those found
+    // only as the names of a column that is mostly names
     let mut is_found = vec![false; lines.len()];
-    for &(i, _) in found {
-        is_found[i] = true;
+    let mut own = vec![false; lines.len()];
+    for (i, f) in found {
+        is_found[*i] = true;
+        own[*i] |= f.rule != "name-column";
     }
     let mut out = Vec::new();
     for col in columns {
         let people: Vec<usize> = col.cells.iter().copied().filter(|&i| is_found[i]).collect();
+        let own_people = people.iter().filter(|&&i| own[i]).count();
         if people.len() < 3 {
             continue;
         }
@@ -411,7 +417,9 @@ fn garbled_people(
             .copied()
             .filter(|&i| (top..=bottom).contains(&lines[i].rect.y) || record_row(lines, findings, columns, i))
             .collect();
-        if people.len() * 2 < among.len() {
+        // half of them on their own evidence, or two thirds counting the column's names (half
+        // a column of names is no column of people: "Quarterly Budget" among them stays)
+        if own_people * 2 < among.len() && people.len() * 3 < among.len() * 2 {
             continue;
         }
         for i in among {
@@ -540,7 +548,6 @@ pub fn names(
         .filter(|(_, f)| f.rule == "name-beside-email")
         .map(|(i, _)| *i)
         .collect();
-    out.extend(garbled_people(lines, findings, columns, &out));
     for col in columns {
         let is_person = |i: usize| person(&lines[i].text) || beside_email.contains(&i);
         let named: Vec<usize> = col.cells.iter().copied().filter(|&i| is_person(i)).collect();
@@ -557,6 +564,8 @@ pub fn names(
             }
         }
     }
+    // then the garbled cells among all the people found so far, the column's too
+    out.extend(garbled_people(lines, findings, columns, &out));
     out
 }
 

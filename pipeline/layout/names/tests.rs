@@ -493,3 +493,23 @@ fn a_name_ocr_split_in_two_is_one_name() {
     assert!(!person("Dana went home"));
     assert!(!person("Mari posa"));
 }
+#[test]
+fn a_garbled_sender_in_an_inbox_column_of_people() {
+    // most senders found as the column's names, a few beside their address, one garbled
+    let lines = column(&[
+        "Inbox",
+        "From",
+        "Alejandro Ibáñez <alejandro.ibanez@globex.local>",
+        "Riccardo Galli",
+        "Yun Ma",
+        "Friederike Falkenberg",
+        "Baptiste Moreau",
+        "Burak Kurt",
+        "leria Conti",
+        "Katerina Vlachos <katerina.vlachos@vandelay.example>",
+        "Tariq Aziz",
+    ]);
+    let got = run(&lines, NameScope::Records);
+    assert!(got.contains(&"leria Conti".to_string()), "{got:?}");
+    assert!(!got.iter().any(|s| s == "Inbox" || s == "From"), "{got:?}");
+}
