@@ -15,12 +15,11 @@ re!(
     r"(?:[A-Z][A-Z012568]|[012568][A-Z])[0-9OISBZ]{2}(?:\s?[A-Z0-9]){11,32}"
 );
 
-/// Look-alike pairs OCR swaps.
-const LOOKALIKES: &[(char, char)] = &[('0', 'O'), ('1', 'I'), ('5', 'S'), ('8', 'B'), ('2', 'Z'), ('6', 'G')];
 /// Most look-alike characters of one candidate tried both ways.
 const MAX_SWAPS: usize = 8;
 /// What else OCR reads a character of small type as (a round letter for a zero, a "Q" for an
-/// "O" whose tail it saw): the slips tried one or two at a time when the candidate fails.
+/// "O" whose tail it saw): the slips tried one or two at a time when the candidate fails. The
+/// first two of each group are the look-alike pair OCR swaps most, tried many at once.
 const MISREADS: &[&[char]] = &[
     &['0', 'O', 'Q', 'D'],
     &['1', 'I', 'L'],
@@ -86,7 +85,7 @@ fn valid_read(s: &[char]) -> bool {
 /// than a digit 0.
 fn swapped_lookalikes(chars: &[char]) -> bool {
     let mut ambiguous: Vec<usize> = (2..chars.len())
-        .filter(|&k| LOOKALIKES.iter().any(|&(a, b)| chars[k] == a || chars[k] == b))
+        .filter(|&k| MISREADS.iter().any(|g| g[..2].contains(&chars[k])))
         .collect();
     ambiguous.sort_by_key(|&k| chars[k].is_ascii_digit());
     ambiguous.truncate(MAX_SWAPS);
@@ -152,16 +151,12 @@ fn is_iban(chars: &[char]) -> bool {
 }
 
 fn swap(c: char) -> char {
-    LOOKALIKES
+    MISREADS
         .iter()
-        .find_map(|&(a, b)| {
-            if c == a {
-                Some(b)
-            } else if c == b {
-                Some(a)
-            } else {
-                None
-            }
+        .find_map(|g| match g[..2] {
+            [a, b] if c == a => Some(b),
+            [a, b] if c == b => Some(a),
+            _ => None,
         })
         .unwrap_or(c)
 }

@@ -469,23 +469,21 @@ pub fn labelled_secrets(lines: &[TextLine]) -> Vec<(usize, Finding)> {
 /// that are all codes (each with a digit, one of six characters or more). Prose after a label
 /// ("Token 2 expired") is no code.
 fn codes_after_label(text: &str) -> Option<Finding> {
+    if text.contains(':') {
+        return None;
+    }
     let spans = super::word_spans(text);
-    (1..=3.min(spans.len().saturating_sub(1))).find_map(|n| {
-        let words: Vec<&str> = text.split_whitespace().collect();
-        if text.contains(':') || !secret_label(&words[..n].join(" ")) {
-            return None;
-        }
-        let codes = &words[n..];
-        let code =
-            |w: &str| w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_alphanumeric() || c == '-');
-        let long = |w: &&str| w.chars().filter(|c| c.is_alphanumeric()).count() >= 6;
-        (codes.iter().all(|w| code(w)) && codes.iter().any(long)).then(|| Finding {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let code = |w: &&str| w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_alphanumeric() || c == '-');
+    let long = |w: &&str| w.chars().filter(|c| c.is_alphanumeric()).count() >= 6;
+    (1..=3.min(words.len().saturating_sub(1)))
+        .find(|&n| secret_label(&words[..n].join(" ")) && words[n..].iter().all(code) && words[n..].iter().any(long))
+        .map(|n| Finding {
             start: spans[n].0,
             end: spans[spans.len() - 1].1,
             category: Category::Secret,
             rule: "labelled-secret".into(),
         })
-    })
 }
 
 /// The value cell of the label cell `i`: the nearest line right of it on its row, else the
