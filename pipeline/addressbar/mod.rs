@@ -249,7 +249,28 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
             });
         }
     }
-    bars
+    under_the_toolbar_removed(bars)
+}
+
+/// A browser's toolbar is one band across its window, and the page starts under it: a URL-ish
+/// line in a bounded box clear below a bar already found (a striped table row with an e-mail
+/// address, an IP address in a cell, both within the top fifth of a 1080p page) is page
+/// content, not a second address bar. Windows tiled side by side have their bars at one
+/// height; a URL in the page is still covered by the text rules.
+fn under_the_toolbar_removed(mut bars: Vec<Seen>) -> Vec<Seen> {
+    bars.sort_by_key(|b| b.field.y);
+    let mut kept: Vec<Seen> = Vec::with_capacity(bars.len());
+    for b in bars {
+        let below = kept.iter().any(|k| {
+            let clear_below = k.field.bottom() + k.text_h <= b.field.y;
+            let in_popup = k.popup.is_some_and(|p| p.overlaps(b.field));
+            clear_below && !in_popup
+        });
+        if !below {
+            kept.push(b);
+        }
+    }
+    kept
 }
 #[cfg(test)]
 mod tests {
@@ -388,6 +409,22 @@ mod tests {
         let f = toolbar();
         assert!(find_address_bars(&f, &[line(Rect::new(136, 48, 270, 20), "Service health")]).is_empty());
         assert!(find_address_bars(&f, &[line(Rect::new(136, 250, 270, 20), "intranet.corp.example/")]).is_empty());
+    }
+
+    #[test]
+    fn a_bounded_box_with_an_address_under_the_bar_is_page_content() {
+        let mut f = toolbar();
+        // a striped table row under the toolbar, the page's own bounded box
+        fill(&mut f, Rect::new(60, 130, 700, 30), [230, 245, 232, 255]);
+        let lines = [
+            line(Rect::new(229, 51, 136, 25), "start.corp.example"),
+            line(Rect::new(300, 134, 200, 20), "10.20.36.87"),
+        ];
+        let bars = find_address_bars(&f, &lines);
+        assert_eq!(bars.len(), 1, "{bars:?}");
+        assert!(bars[0].0.y < 60, "{bars:?}");
+        // on its own (no bar above it) the same box still counts
+        assert_eq!(find_address_bars(&f, &lines[1..]).len(), 1);
     }
 
     #[test]
