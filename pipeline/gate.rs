@@ -445,7 +445,7 @@ impl Gate {
     }
 
     fn release(&mut self, p: Pending, covered: Vec<Rect>, now: Instant) -> Result<Release> {
-        let mut redactions = self.policy.redaction.redactions(&self.regions);
+        let mut redactions = self.policy.redaction.redactions(&p.frame, &self.regions);
         redactions.extend(covered.iter().map(|&rect| Redaction { rect, style: COVER }));
         let frame = match &self.last_release {
             Some((content, drawn, out)) if *content == p.content && *drawn == redactions => out.clone(),

@@ -15,6 +15,7 @@ use crate::classify::{
     SecretRulesDialect,
 };
 use crate::error::{Error, ErrorKind, Result};
+use crate::frame::Frame;
 use crate::redact::{Style, StyleName};
 
 #[derive(Debug, Default, Deserialize)]
@@ -138,12 +139,21 @@ struct RuleSection {
     pattern: Spanned<String>,
 }
 
+/// The colour of solid boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// A shade of each box's own background ([`crate::redact::shade`]): the default.
+    Shade,
+    /// One colour for every box.
+    Colour([u8; 3]),
+}
+
 /// Redaction settings resolved from the policy.
 #[derive(Debug, Clone)]
 pub struct RedactionPolicy {
     pub default: StyleName,
     pub per_category: BTreeMap<Category, StyleName>,
-    pub color: [u8; 3],
+    pub color: Fill,
     pub mosaic_block: u32,
     pub blur_radius: u32,
 }
@@ -154,7 +164,7 @@ impl Default for RedactionPolicy {
         RedactionPolicy {
             default: StyleName::Solid,
             per_category: BTreeMap::new(),
-            color: [0, 0, 0],
+            color: Fill::Shade,
             mosaic_block: 16,
             blur_radius: 12,
         }
@@ -162,22 +172,35 @@ impl Default for RedactionPolicy {
 }
 
 impl RedactionPolicy {
-    /// What to do to each region: its box and the style its category gets.
-    pub fn redactions(&self, regions: &[crate::region::Region]) -> Vec<crate::redact::Redaction> {
+    /// What to do to each region of `frame` (the picture as captured, before any redaction:
+    /// a shaded box takes its colour from what it covers): its box and its category's style.
+    pub fn redactions(&self, frame: &Frame, regions: &[crate::region::Region]) -> Vec<crate::redact::Redaction> {
         regions
             .iter()
             .map(|r| crate::redact::Redaction {
                 rect: r.rect,
-                style: self.style_for(r.category, r.rect.h),
+                style: match self.style_for(r.category, r.rect.h) {
+                    Style::Solid { .. } if self.color == Fill::Shade => Style::Solid {
+                        color: crate::redact::shade::fill_for(frame, r.rect),
+                    },
+                    s => s,
+                },
             })
             .collect()
     }
 
     /// The style for a region of category `c` whose box is `height` px high. Mosaic blocks are
-    /// never smaller than the text is high, so the mosaic stays irreversible.
+    /// never smaller than the text is high, so the mosaic stays irreversible. A shaded solid
+    /// box's colour depends on the frame: [`RedactionPolicy::redactions`] sets it (white's
+    /// shade here).
     pub fn style_for(&self, c: Category, height: u32) -> Style {
         match self.per_category.get(&c).copied().unwrap_or(self.default) {
-            StyleName::Solid => Style::Solid { color: self.color },
+            StyleName::Solid => Style::Solid {
+                color: match self.color {
+                    Fill::Colour(c) => c,
+                    Fill::Shade => crate::redact::shade::shade([255, 255, 255]),
+                },
+            },
             StyleName::Mosaic => Style::Mosaic {
                 block: self.mosaic_block.max(height),
             },
@@ -329,11 +352,11 @@ impl Policy {
         }
         p.redaction.per_category = r.per_category.clone();
         if let Some(c) = &r.color {
-            p.redaction.color = parse_color(c.get_ref()).ok_or_else(|| {
+            p.redaction.color = parse_fill(c.get_ref()).ok_or_else(|| {
                 policy_error(
                     origin,
                     format!(
-                        "line {}: color must look like \"#1a2b3c\", got {:?}",
+                        "line {}: color must be \"auto\" or look like \"#1a2b3c\", got {:?}",
                         line_of(src, c.span().start),
                         c.get_ref()
                     ),
@@ -450,6 +473,13 @@ fn load_gitleaks(name: &str, dir: Option<&Path>) -> std::result::Result<(SecretR
     Ok((file.rules, warning))
 }
 
+fn parse_fill(s: &str) -> Option<Fill> {
+    if s.eq_ignore_ascii_case("auto") {
+        return Some(Fill::Shade);
+    }
+    parse_color(s).map(Fill::Colour)
+}
+
 fn parse_color(s: &str) -> Option<[u8; 3]> {
     let h = s.strip_prefix('#')?;
     if h.len() != 6 {
@@ -488,7 +518,17 @@ mod tests {
         assert_eq!(p.classifier.enabled.len(), Category::ALL.len());
         assert_eq!(
             p.redaction.style_for(Category::Secret, 20),
-            Style::Solid { color: [0, 0, 0] }
+            Style::Solid { color: [199, 199, 199] }
+        );
+        assert_eq!(p.redaction.color, Fill::Shade);
+        let black = Policy::parse("[redaction]\ncolor = \"#000000\"\n", "black").unwrap();
+        assert_eq!(black.redaction.color, Fill::Colour([0, 0, 0]));
+        assert_eq!(
+            Policy::parse("[redaction]\ncolor = \"auto\"\n", "auto")
+                .unwrap()
+                .redaction
+                .color,
+            Fill::Shade
         );
     }
 

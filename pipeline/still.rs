@@ -63,7 +63,7 @@ impl StillPipeline {
     /// analysis (fail closed).
     pub fn run(&mut self, mut frame: Frame) -> Result<Redacted> {
         let analysis = self.analyzer.analyze(&frame)?;
-        let redactions = self.policy.redaction.redactions(&analysis.regions);
+        let redactions = self.policy.redaction.redactions(&frame, &analysis.regions);
         let t = Instant::now();
         self.redactor.apply(&mut frame, &redactions)?;
         Ok(Redacted {

@@ -4,6 +4,8 @@
 #
 #   benches/corpus/run.sh [--regenerate] [generate.sh options: --seed N --count N --quick]
 #
+# POLICY=FILE redacts with that policy file (e.g. one with `color = "#000000"` under
+# [redaction], to compare black boxes with the default shaded ones).
 # Writes out/corpus/ (screens + ground truth), out/corpus-redacted/ (scrim's outputs),
 # out/corpus-score.json and out/corpus-leaks.txt (every leaked item by case: fake values).
 set -euo pipefail
@@ -28,7 +30,9 @@ target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 rm -rf "$redacted"
 start=$(date +%s)
-"$target/release/scrim" redact "$corpus"/*.png -o "$redacted/" 2>"$root/out/corpus-redact.log"
+policy=()
+[ -n "${POLICY:-}" ] && policy=(--policy "$POLICY")
+"$target/release/scrim" redact "$corpus"/*.png -o "$redacted/" "${policy[@]}" 2>"$root/out/corpus-redact.log"
 echo "corpus: scrim redacted $(ls "$redacted" | wc -l) screens in $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
 "$root/out/corpus-venv/bin/python" "$here/score.py" "$redacted" --truth "$corpus" \

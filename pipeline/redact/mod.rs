@@ -4,6 +4,7 @@
 mod backend;
 mod cpu;
 mod gpu;
+pub mod shade;
 
 pub use backend::{adapters, hardware_gpu_possible, select, AdapterSummary, BackendChoice, Note};
 pub use cpu::{blend, CpuRedactor};

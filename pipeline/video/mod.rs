@@ -143,7 +143,7 @@ impl VideoJob<'_> {
                     }
                     analysed_px += work.analysed_pixels;
                     let regions = regions.to_vec();
-                    let redactions = self.policy.redaction.redactions(&regions);
+                    let redactions = self.policy.redaction.redactions(&screen.clean, &regions);
                     let t = Instant::now();
                     redactor.apply(&mut screen.redacted, &redactions)?;
                     // only the redacted regions go back: everything else stays exactly as decoded
