@@ -43,6 +43,31 @@ pub fn digit_view(s: &str) -> String {
         .collect()
 }
 
+/// The line with a zero the recogniser read as Greek theta put back: monospace fonts draw a
+/// dotted or slashed zero, which PP-OCR's Latin model often reads as 'θ' ("(1θ.117.247.240)",
+/// "eyJhbGci0iJIUzI1NiIsInR5cCI6IkpXVCJ9...iaθ"). Only outside Greek words, one char for one
+/// char, so every finding's span stays valid for the line as read.
+pub fn unslashed_zeros(s: &str) -> std::borrow::Cow<'_, str> {
+    let theta = |c: char| matches!(c, 'θ' | 'Θ');
+    if !s.chars().any(theta) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let greek = |c: Option<&char>| c.is_some_and(|&c| ('\u{370}'..='\u{3ff}').contains(&c) && !theta(c));
+    let chars: Vec<char> = s.chars().collect();
+    let out = (0..chars.len())
+        .map(|i| {
+            let c = chars[i];
+            let near_greek = greek(i.checked_sub(1).and_then(|j| chars.get(j))) || greek(chars.get(i + 1));
+            if theta(c) && !near_greek {
+                '0'
+            } else {
+                c
+            }
+        })
+        .collect();
+    std::borrow::Cow::Owned(out)
+}
+
 /// Characters a token (key, URL, address) is made of: anything but spaces, quotes and brackets.
 pub fn is_token_char(c: char) -> bool {
     !(c.is_whitespace() || "\"'`()<>[]{},;|".contains(c))

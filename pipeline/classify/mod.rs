@@ -248,7 +248,8 @@ impl Classifier {
 
     /// All sensitive spans of `text`, sorted, possibly overlapping.
     pub fn classify(&self, text: &str) -> Vec<Finding> {
-        let line = Line::new(text);
+        let text = line::unslashed_zeros(text);
+        let line = Line::new(&text);
         let mut found = Findings::default();
         for r in self.recognizers.iter() {
             r.recognize(&line, &mut found);

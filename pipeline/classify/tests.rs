@@ -317,3 +317,14 @@ fn unicode_text_keeps_char_indices() {
     let got: String = chars[f[0].start..f[0].end].iter().collect();
     assert_eq!(got, "olga@corp.example");
 }
+
+#[test]
+fn a_zero_read_as_theta_is_a_zero_outside_greek_words() {
+    assert_covers(
+        "Connecting to build-7 (1θ.117.247.240) port 22",
+        Category::Ip,
+        "1θ.117.247.240",
+    );
+    assert_eq!(line::unslashed_zeros("θέμα 1θ"), "θέμα 10");
+    assert_eq!(line::unslashed_zeros("no theta here"), "no theta here");
+}

@@ -49,6 +49,18 @@ fn same_mark(a: &TextLine, b: &TextLine) -> bool {
     mark.is_some() && mark == b.text.chars().next()
 }
 
+/// `a` ends with a lone letter that `b`, overlapping it, starts with: the detector's box for
+/// one word took in the first letter of the next, which its own box reads again ("Amira F" |
+/// "Farouk"). That letter belongs to `b`.
+fn echoed_initial(a: &TextLine, b: &TextLine) -> bool {
+    let mut rev = a.text.chars().rev();
+    let (last, before) = (rev.next(), rev.next());
+    b.rect.x < a.rect.right()
+        && before == Some(' ')
+        && last.is_some_and(char::is_alphanumeric)
+        && last == b.text.chars().next()
+}
+
 /// The screen's lines with the boxes of each phrase joined into one, or `None` when no boxes
 /// join.
 pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
@@ -81,6 +93,11 @@ pub fn join(lines: &[TextLine], findings: &[Vec<Finding>]) -> Option<Phrases> {
         let mut at = head;
         while let Some(j) = next[at] {
             let b = &lines[j];
+            if echoed_initial(&lines[at], b) {
+                // the first box's reading of it becomes a space, one character for one
+                line.text.pop();
+                line.text.push(' ');
+            }
             let gap_start = line.rect.right() as f32;
             // boxes that touch at a hyphen or dot split a token ("555" "-0127"); others are
             // words of a phrase
@@ -310,5 +327,29 @@ mod through_the_layout {
             names,
             vec!["Anastasia", "Kiprop", "Vlachos", "Yasaman Karimi", "Zawadi"]
         );
+    }
+
+    #[test]
+    fn a_surname_whose_initial_the_box_before_read_too_is_one_name() {
+        // the signed-in user at the right of a web app's bar; the first box took in the
+        // surname's initial, which the second reads again
+        let lines = vec![
+            line(40, 193, 217, 40, "Outlook Web"),
+            line(2281, 196, 113, 36, "Amira F"),
+            line(2377, 196, 111, 34, "Farouk"),
+            line(40, 304, 94, 40, "Inbox"),
+        ];
+        let c = Classifier::new(ClassifierConfig::default());
+        let findings: Vec<Vec<Finding>> = lines.iter().map(|l| c.classify(&l.text)).collect();
+        let p = super::join(&lines, &findings).unwrap();
+        assert!(p.lines.iter().any(|l| l.text == "Amira   Farouk"), "{:?}", p.lines);
+        let cfg = ClassifierConfig::default();
+        let found = context_findings(&lines, &findings, &cfg.enabled, Some(NameScope::Records));
+        let names: Vec<String> = covered(&lines, &found)
+            .into_iter()
+            .filter(|(_, c)| *c == Category::Name)
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(names, vec!["Amira F", "Farouk"]);
     }
 }
