@@ -298,6 +298,24 @@ mod through_the_layout {
     use super::super::fake::{covered, line};
     use super::super::{context_findings, NameScope};
     use crate::classify::{Category, Classifier, ClassifierConfig, Finding};
+    use crate::ocr::TextLine;
+
+    /// Each line's own findings, as the analysis classifies them.
+    fn classified(lines: &[TextLine]) -> Vec<Vec<Finding>> {
+        let c = Classifier::new(ClassifierConfig::default());
+        lines.iter().map(|l| c.classify(&l.text)).collect()
+    }
+
+    /// The names the layout covers on this screen (records scope), in screen order.
+    fn names_covered(lines: &[TextLine], findings: &[Vec<Finding>]) -> Vec<String> {
+        let cfg = ClassifierConfig::default();
+        let found = context_findings(lines, findings, &cfg.enabled, Some(NameScope::Records));
+        covered(lines, &found)
+            .into_iter()
+            .filter(|(_, c)| *c == Category::Name)
+            .map(|(s, _)| s)
+            .collect()
+    }
 
     #[test]
     fn a_name_boxed_word_by_word_is_covered_box_by_box() {
@@ -313,15 +331,7 @@ mod through_the_layout {
             line(1150, 12, 54, 16, "Zawadi"),
             line(1207, 11, 61, 20, "Kiprop"),
         ];
-        let c = Classifier::new(ClassifierConfig::default());
-        let findings: Vec<Vec<Finding>> = lines.iter().map(|l| c.classify(&l.text)).collect();
-        let cfg = ClassifierConfig::default();
-        let found = context_findings(&lines, &findings, &cfg.enabled, Some(NameScope::Records));
-        let mut names: Vec<String> = covered(&lines, &found)
-            .into_iter()
-            .filter(|(_, c)| *c == Category::Name)
-            .map(|(s, _)| s)
-            .collect();
+        let mut names = names_covered(&lines, &classified(&lines));
         names.sort();
         assert_eq!(
             names,
@@ -339,17 +349,9 @@ mod through_the_layout {
             line(2377, 196, 111, 34, "Farouk"),
             line(40, 304, 94, 40, "Inbox"),
         ];
-        let c = Classifier::new(ClassifierConfig::default());
-        let findings: Vec<Vec<Finding>> = lines.iter().map(|l| c.classify(&l.text)).collect();
+        let findings = classified(&lines);
         let p = super::join(&lines, &findings).unwrap();
         assert!(p.lines.iter().any(|l| l.text == "Amira   Farouk"), "{:?}", p.lines);
-        let cfg = ClassifierConfig::default();
-        let found = context_findings(&lines, &findings, &cfg.enabled, Some(NameScope::Records));
-        let names: Vec<String> = covered(&lines, &found)
-            .into_iter()
-            .filter(|(_, c)| *c == Category::Name)
-            .map(|(s, _)| s)
-            .collect();
-        assert_eq!(names, vec!["Amira F", "Farouk"]);
+        assert_eq!(names_covered(&lines, &findings), vec!["Amira F", "Farouk"]);
     }
 }

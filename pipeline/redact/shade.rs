@@ -29,21 +29,30 @@ pub fn background(frame: &Frame, rect: Rect) -> [u8; 3] {
     }
     let step_x = r.w.div_ceil(64).max(1);
     let step_y = r.h.div_ceil(32).max(1);
-    let mut votes = std::collections::HashMap::<[u8; 3], (u32, [u32; 3])>::new();
+    // a box holds a handful of colours (background, text, anti-aliasing): a short list
+    // searched linearly beats a hash map here, on the live path's every release
+    let mut votes: Vec<([u8; 3], u32, [u32; 3])> = Vec::with_capacity(16);
     for y in (r.y..r.bottom()).step_by(step_y as usize) {
         for x in (r.x..r.right()).step_by(step_x as usize) {
             let p = frame.pixel(x, y);
-            let e = votes.entry([p[0] >> 4, p[1] >> 4, p[2] >> 4]).or_default();
-            e.0 += 1;
-            for (sum, v) in e.1.iter_mut().zip(p) {
+            let bucket = [p[0] >> 4, p[1] >> 4, p[2] >> 4];
+            let k = match votes.iter().position(|v| v.0 == bucket) {
+                Some(k) => k,
+                None => {
+                    votes.push((bucket, 0, [0; 3]));
+                    votes.len() - 1
+                }
+            };
+            let e = &mut votes[k];
+            e.1 += 1;
+            for (sum, v) in e.2.iter_mut().zip(p) {
                 *sum += v as u32;
             }
         }
     }
-    let (n, sum) = votes
+    let (_, n, sum) = votes
         .into_iter()
-        .max_by_key(|&(bucket, (n, _))| (n, bucket))
-        .map(|(_, v)| v)
+        .max_by_key(|&(bucket, n, _)| (n, bucket))
         .expect("a non-empty box has samples");
     [0, 1, 2].map(|c| (sum[c] / n) as u8)
 }
