@@ -66,6 +66,14 @@ pub fn field_around(frame: &Frame, text: Rect) -> Option<(Rect, [u8; 4])> {
         .into_iter()
         .find_map(|tolerance| colours().find_map(|bg| field_of_colour(frame, text, bg, tolerance).map(|r| (r, bg))))
         .or_else(|| ring_around(frame, text, right).map(|r| (r, right)))
+        .or_else(|| ring_around(frame, inset(text)?, right).map(|r| (r.union(text), right)))
+}
+
+/// The text's box without its margins: OCR's box of a line that starts with a chip ("Not
+/// Secure") may take in the ring around the field, which [`ring_around`] must find outside it.
+fn inset(text: Rect) -> Option<Rect> {
+    let (dx, dy) = (text.h / 2, text.h / 5);
+    (text.w > 4 * text.h && dy > 0).then(|| Rect::new(text.x + dx, text.y + dy, text.w - 2 * dx, text.h - 2 * dy))
 }
 
 /// A field of its toolbar's own colour, bounded only by a ring a few pixels wide (Firefox's
@@ -106,8 +114,9 @@ fn ring_around(frame: &Frame, text: Rect, bg: [u8; 4]) -> Option<Rect> {
     let y = text.y + text.h / 2;
     let left = (0..text.x).rev().find(|&x| close(frame.pixel(x, y), ring))?;
     let right = (text.right()..frame.width()).find(|&x| close(frame.pixel(x, y), ring))?;
-    // a side runs most of the ring's height (its corners are rounded)
-    let side = |x: u32| (top..=bottom).filter(|&r| close(frame.pixel(x, r), ring)).count() as u32 * 2 >= bottom - top;
+    // a side runs a good part of the ring's height (its corners are rounded: at 200 % scale
+    // the straight part is under half of it)
+    let side = |x: u32| (top..=bottom).filter(|&r| close(frame.pixel(x, r), ring)).count() as u32 * 3 >= bottom - top;
     if !side(left) || !side(right) {
         return None;
     }

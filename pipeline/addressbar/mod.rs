@@ -38,9 +38,17 @@ pub fn is_urlish(text: &str) -> bool {
             Some(rest) => (rest, true),
             None => (unmisread.as_str(), false),
         };
+        // without its colon a scheme is only a scheme before a host and a path: "http/server.go"
+        // is a file in a folder (an editor's title)
+        let colonless = after_scheme && !unmisread.contains(':');
         let host = w.split(['/', '?', '#']).next().unwrap_or("");
         let (host, port) = host.split_once(':').unwrap_or((host, ""));
         let has_path = w.len() > host.len() + port.len() + usize::from(!port.is_empty());
+        // "deploy-19:3000l": the slash after a port read as a letter
+        let (port, has_path) = match port.strip_suffix(['l', 'I', '|']) {
+            Some(p) if p.len() >= 2 && p.bytes().all(|b| b.is_ascii_digit()) => (p, true),
+            _ => (port, has_path),
+        };
         let ip = host.split('.').count() == 4 && host.split('.').all(|o| o.parse::<u8>().is_ok());
         // "redis-cache:3000/": a single-label intranet name with a port and a path
         let bare_with_port = has_path
@@ -49,7 +57,14 @@ pub fn is_urlish(text: &str) -> bool {
             && host.chars().any(|c| c.is_ascii_alphabetic())
             && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && !host.starts_with('-');
+        // after a scheme a dotted name is a host even when OCR lost its top-level domain
+        // ("http/shop-admin.grigots./admin": ".fr" read as nothing)
+        let tld_lost = after_scheme && has_path && hosts::looks_like_elided_host(host.trim_end_matches('.'));
+        if colonless && !has_path {
+            return false;
+        }
         ip || bare_with_port
+            || tld_lost
             || (host.eq_ignore_ascii_case("localhost") && (has_path || !port.is_empty()))
             || hosts::looks_like_host(host, has_path || !port.is_empty() || after_scheme)
     })
@@ -67,9 +82,15 @@ fn unmisread_url(w: &str) -> String {
 }
 
 /// What follows a scheme OCR misread by a letter or a slash ("htp:/", "https:", "hps://" is
-/// read whole above): the scheme's letters, a colon and one slash or none before a host.
+/// read whole above): the scheme's letters, a colon and one slash or none before a host; or
+/// the exact scheme with its colon lost ("http/"; not "html/", a folder).
 fn misread_scheme(w: &str) -> Option<&str> {
-    let (scheme, rest) = w.split_once(':')?;
+    let Some((scheme, rest)) = w.split_once(':') else {
+        let (scheme, rest) = w.split_once('/')?;
+        let exact = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+        let rest = rest.trim_start_matches('/');
+        return (exact && rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())).then_some(rest);
+    };
     let lower = scheme.to_ascii_lowercase();
     let near = ["http", "https"]
         .iter()
@@ -370,6 +391,31 @@ mod tests {
     }
 
     #[test]
+    fn a_rounded_ring_under_the_text_box_still_bounds_the_field() {
+        // Firefox focused at 200 %: a 1 px ring whose sides are straight for only 12 of its
+        // 28 rows, and OCR's box of "Not Secure http/…" (colon and ".fr" lost) over the ring
+        let mut f = Frame::filled(2560, 300, [255; 4]).unwrap();
+        fill(&mut f, Rect::new(0, 0, 2560, 56), [235, 235, 237, 255]);
+        let ring = [154, 193, 241, 255];
+        fill(&mut f, Rect::new(190, 58, 2208, 1), ring);
+        fill(&mut f, Rect::new(190, 85, 2208, 1), ring);
+        fill(&mut f, Rect::new(184, 66, 1, 12), ring);
+        fill(&mut f, Rect::new(2404, 66, 1, 12), ring);
+        fill(&mut f, Rect::new(0, 89, 2560, 211), [11, 13, 17, 255]);
+        strokes(&mut f, Rect::new(200, 64, 340, 18), [20, 20, 20, 255]);
+        let bars = find_address_bars(
+            &f,
+            &[line(
+                Rect::new(183, 57, 364, 31),
+                "Not Secure http/shop-admin.grigots./admin/ordersviw",
+            )],
+        );
+        assert_eq!(bars.len(), 1, "{bars:?}");
+        let b = bars[0].0;
+        assert!(b.x <= 184 && b.right() > 2404 && b.y <= 58 && b.bottom() >= 86, "{b:?}");
+    }
+
+    #[test]
     fn a_chip_that_fills_most_of_the_text_box_does_not_hide_the_field() {
         // Firefox: a white toolbar, the field #f2f2f2, and a "Not Secure" chip of a third
         // colour taking most of the OCR line "Not Secure http://start.corp.example"
@@ -448,6 +494,10 @@ mod tests {
             // small type: a scheme short of a letter and a slash, a dot read as a comma
             "Not Secure htp:/illing-27.wonka,.priv/payments/recent",
             "http:/wiki.corp.example/start",
+            // the colon lost, and the top-level domain after the scheme
+            "Not Secure http/shop-admin.grigots./admin/ordersviw",
+            "https/wiki.corp.example/start",
+            "deploy-19:3000l",
         ] {
             assert!(is_urlish(t), "{t}");
         }
@@ -460,8 +510,13 @@ mod tests {
             "Ratio 16:9",
             "step:1/3",
             "k8s-api:3000",
+            "Ratio 16:9l",
             "http:/",
             "Note: see the docs",
+            "html/index.html",
+            "src/main.rs",
+            "http/",
+            "see http/handler.go",
         ] {
             assert!(!is_urlish(t), "{t}");
         }
