@@ -129,3 +129,43 @@ pub(super) fn signature(lines: &[TextLine], findings: &[Vec<Finding>], i: usize)
     }
     false
 }
+
+/// Does an e-mail address near line `i` (under it in its card, or on its row) spell the name
+/// the line holds? Its local part holds the last word and the first word or its initial
+/// ("Ori Peretz" over ori_peretz@…, "Lakshmi Sharma" over lsharma@…): a reader's evidence
+/// that the line is a person even when the gazetteer lacks both words.
+pub(super) fn spelled_by_address(lines: &[TextLine], findings: &[Vec<Finding>], i: usize) -> bool {
+    let l = &lines[i];
+    let h = l.rect.h.max(8);
+    let words: Vec<String> = l
+        .text
+        .split_whitespace()
+        .map(|w| {
+            super::super::gazetteer::fold(w)
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .collect()
+        })
+        .collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    if words.len() < 2 || last.chars().count() < 3 || first.is_empty() {
+        return false;
+    }
+    let initial: String = first.chars().take(1).collect();
+    let near = |j: usize| {
+        let o = lines[j].rect;
+        let under = o.y >= l.rect.y && o.y <= l.rect.bottom() + 6 * h && o.x.abs_diff(l.rect.x) <= 6 * h;
+        under || super::super::same_row(o, l.rect)
+    };
+    (0..lines.len()).filter(|&j| j != i && near(j)).any(|j| {
+        let chars: Vec<char> = lines[j].text.chars().collect();
+        findings[j].iter().filter(|f| f.category == Category::Email).any(|f| {
+            let address: String = chars[f.start.min(chars.len())..f.end.min(chars.len())].iter().collect();
+            let local = address.split('@').next().unwrap_or("").to_lowercase();
+            let letters: String = local.chars().filter(|c| c.is_alphabetic()).collect();
+            letters.contains(last.as_str()) && (letters.contains(first.as_str()) || letters.starts_with(&initial))
+        })
+    })
+}

@@ -13,7 +13,7 @@ use super::{same_row, NameScope};
 use crate::classify::{looks_like_person_name, Category, Finding};
 use crate::ocr::TextLine;
 use account::{account_name, trailing_name};
-use contact::{has, signature, CONTACT};
+use contact::{has, signature, spelled_by_address, CONTACT};
 
 /// Words of interfaces that make a capitalised phrase no person ("Sent Items", "Pull Requests",
 /// "Sales Team"), whatever names its other words are.
@@ -507,6 +507,13 @@ pub fn names(
         // the actor of an event, the agent after "edited by", "assigned to"
         out.extend(activity::activity_names(&l.text).into_iter().map(|f| (i, f)));
         if !person(&l.text) {
+            // a name the gazetteer lacks, heading a card or a record whose address spells it
+            if name_written(&l.text)
+                && spelled_by_address(lines, findings, i)
+                && (signature(lines, findings, i) || record_row(lines, findings, columns, i))
+            {
+                out.extend(super::whole_line(l, Category::Name, "name-of-address").map(|f| (i, f)));
+            }
             continue;
         }
         // a record: the name shares a table row with the person's contact details (an app's

@@ -247,6 +247,33 @@ fn contact_cards_headed_by_a_name() {
 }
 
 #[test]
+fn a_card_whose_address_spells_a_name_the_gazetteer_lacks() {
+    let card = |name: &str, address: &str| {
+        vec![
+            line(1480, 181, 64, 18, name),
+            line(1480, 201, 26, 17, "Title"),
+            line(1525, 201, 90, 18, "Office Manager"),
+            line(1480, 258, 36, 17, "E-mail"),
+            line(1525, 258, 123, 17, address),
+        ]
+    };
+    for (name, address) in [
+        ("Ori Peretz", "ori_peretz@cyberdyne.net"),
+        ("Ori Peretz", "operetz@cyberdyne.net"),
+        ("Zyxo Qwertine", "zyxo.qwertine@corp.example"),
+    ] {
+        assert_eq!(run(&card(name, address), NameScope::Records), vec![name], "{address}");
+    }
+    // the address spells another name, or only a word of the line: not evidence
+    for (name, address) in [
+        ("Zyxo Qwertine", "help@corp.example"),
+        ("Zyxo Qwertine", "qwertine@corp.example"),
+    ] {
+        assert!(run(&card(name, address), NameScope::Records).is_empty(), "{address}");
+    }
+}
+
+#[test]
 fn the_signed_in_user_in_an_application_bar() {
     let page = |user: &str, x: u32| {
         vec![
