@@ -283,7 +283,7 @@ fn under_the_toolbar_removed(mut bars: Vec<Seen>) -> Vec<Seen> {
     let mut kept: Vec<Seen> = Vec::with_capacity(bars.len());
     for b in bars {
         let below = kept.iter().any(|k| {
-            let clear_below = k.field.bottom() + k.text_h <= b.field.y;
+            let clear_below = k.field.bottom() + k.text_h / 2 <= b.field.y;
             let in_popup = k.popup.is_some_and(|p| p.overlaps(b.field));
             clear_below && !in_popup
         });

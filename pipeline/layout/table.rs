@@ -261,12 +261,21 @@ pub fn whole_cells(lines: &[TextLine], findings: &[Vec<Finding>], columns: &[Col
             continue;
         }
         if let Some(f) = findings[i].iter().find(|f| loose(f.category)) {
-            if !shell_prompt(&lines[i].text, f.start) {
+            if !shell_prompt(&lines[i].text, f.start) && !after_its_neighbour(&lines[i].text, f) {
                 out.extend(whole_line(&lines[i], f.category, "whole-cell").map(|w| (i, w)));
             }
         }
     }
     out
+}
+
+/// Two words, then the value to the end of the line ("Ticket 1011 priya.raman@acme.example"):
+/// OCR joined the cell before it in a tight table, and the value was read whole (a garbled
+/// value leaves a fragment after it, or one before it).
+fn after_its_neighbour(text: &str, f: &Finding) -> bool {
+    let before = text.chars().take(f.start).collect::<String>();
+    let after = text.chars().skip(f.end).collect::<String>();
+    before.split_whitespace().count() == 2 && after.trim().is_empty()
 }
 
 /// `user@host:~/dir$ command`: the address is a shell prompt's, and what follows it is the
@@ -673,6 +682,26 @@ mod tests {
             assert!(!got.iter().any(|(s, _)| s == keep), "{keep} covered");
         }
         assert!(host_like("db-prod-04") && host_like("localhost") && !host_like("Pending") && !host_like("n/a"));
+    }
+
+    #[test]
+    fn a_cell_ocr_joined_to_the_address_after_it_stays_readable() {
+        // a tight 720p table: OCR reads "Ticket 1011" and the address cell as one line
+        let lines: Vec<TextLine> = (0..6)
+            .map(|k| {
+                let text = format!("Ticket {} user{k}.name@acme.example", 1011 + k);
+                line(28, 85 + 36 * k as u32, 425, 26, &text)
+            })
+            .collect();
+        let findings = classify(&lines);
+        let got = covered(
+            &lines,
+            &crate::layout::context_findings(&lines, &findings, &Category::ALL, None),
+        );
+        assert!(got.iter().all(|(s, _)| !s.contains("Ticket")), "{got:?}");
+        assert!(!whole_cells(&lines, &findings, &columns(&lines))
+            .iter()
+            .any(|(_, f)| f.rule == "whole-cell"));
     }
 
     #[test]
