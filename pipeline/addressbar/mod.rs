@@ -281,7 +281,17 @@ fn seen(frame: &Frame, lines: &[TextLine]) -> Vec<Seen> {
 fn under_the_toolbar_removed(mut bars: Vec<Seen>) -> Vec<Seen> {
     bars.sort_by_key(|b| b.field.y);
     let mut kept: Vec<Seen> = Vec::with_capacity(bars.len());
-    for b in bars {
+    for mut b in bars {
+        // the popup's highlighted first row looks like a field of its own (a filled box with
+        // the typed host in it, the rows under it repeating it): the popup already holds it,
+        // and the rows "under" it are the page
+        let centre = (b.field.x + b.field.w / 2, b.field.y + b.field.h / 2);
+        if kept
+            .iter()
+            .any(|k| k.popup.is_some_and(|p| p.contains(Rect::new(centre.0, centre.1, 1, 1))))
+        {
+            b.popup = None;
+        }
         let below = kept.iter().any(|k| {
             let clear_below = k.field.bottom() + k.text_h / 2 <= b.field.y;
             let in_popup = k.popup.is_some_and(|p| p.overlaps(b.field));
@@ -471,6 +481,25 @@ mod tests {
         assert!(bars[0].0.y < 60, "{bars:?}");
         // on its own (no bar above it) the same box still counts
         assert_eq!(find_address_bars(&f, &lines[1..]).len(), 1);
+    }
+
+    #[test]
+    fn the_popups_highlighted_row_brings_no_popup_of_its_own() {
+        // Firefox typing: the blue first row of the dropdown reads as a filled field with the
+        // host in it; "its" rows under it are the chat page, which must stay readable
+        let bar = |field: Rect, popup: Rect| Seen {
+            field,
+            popup: Some(popup),
+            text_h: 28,
+            idle: None,
+        };
+        let kept = under_the_toolbar_removed(vec![
+            bar(Rect::new(218, 125, 937, 59), Rect::new(218, 184, 937, 561)),
+            bar(Rect::new(230, 69, 934, 61), Rect::new(230, 130, 934, 124)),
+        ]);
+        let popups: Vec<Rect> = kept.iter().filter_map(|b| b.popup).collect();
+        assert_eq!(popups, vec![Rect::new(230, 130, 934, 124)], "{kept:?}");
+        assert!(kept.iter().any(|b| b.field == Rect::new(218, 125, 937, 59)));
     }
 
     #[test]

@@ -70,18 +70,65 @@ impl HostnameRecognizer {
 }
 
 /// OCR drops the dot before a short last label in small text ("gitlab.tyrellintra" for
-/// "gitlab.tyrell.intra"): for a name that is not a host as read, its last label ending with a
-/// customary intranet suffix after at least two characters is read with that dot put back.
-/// Only the long, unambiguous suffixes of [`hosts::INTERNAL_TLDS`]: "lan" or "local" end
-/// ordinary words ("plan", "vocal").
+/// "gitlab.tyrell.intra") and misreads the letters of a long one ("intemal", "intermal" for
+/// "internal": 'rn' and 'm' look alike): for a name that is not a host as read, its last label
+/// ending with a customary intranet suffix, after at least two characters or as the whole
+/// label, is read with that suffix (and its dot) put back. The long suffixes are recognised
+/// one slip away, "intra" only as written; the short, ambiguous suffixes of
+/// [`hosts::INTERNAL_TLDS`] not at all: "lan" or "local" end ordinary words ("plan", "vocal").
 fn glued_internal_suffix(host: &str) -> Option<String> {
     let (head, last) = host.rsplit_once('.')?;
+    if !last.is_ascii() {
+        return None;
+    }
     let lower = last.to_ascii_lowercase();
-    ["intranet", "internal", "intra"].iter().find_map(|suffix| {
-        let stem = lower.strip_suffix(suffix)?;
-        (stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !stem.ends_with('-'))
-            .then(|| format!("{head}.{}.{suffix}", &last[..stem.len()]))
-    })
+    let label_ok = |stem: &str| {
+        stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !stem.ends_with('-') && stem.len() != 1
+    };
+    let put_back = |stem_len: usize, suffix: &str| {
+        let stem = &last[..stem_len];
+        Some(if stem.is_empty() {
+            format!("{head}.{suffix}")
+        } else {
+            format!("{head}.{stem}.{suffix}")
+        })
+    };
+    if let Some(stem) = lower.strip_suffix("intra").filter(|s| s.len() >= 2 && label_ok(s)) {
+        return put_back(stem.len(), "intra");
+    }
+    for suffix in ["internal", "intranet"] {
+        for len in [8, 7, 9] {
+            let Some(cut) = lower.len().checked_sub(len) else {
+                continue;
+            };
+            let (stem, tail) = lower.split_at(cut);
+            if label_ok(stem) && one_slip_from(tail, suffix) {
+                return put_back(stem.len(), suffix);
+            }
+        }
+    }
+    None
+}
+
+/// `word` is `target` or one OCR slip from it: one letter added, dropped or changed, after
+/// reading an 'm' as the 'rn' it may have been.
+fn one_slip_from(word: &str, target: &str) -> bool {
+    let within_one = |a: &[u8], b: &[u8]| {
+        let (p, q) = (a.len(), b.len());
+        if p.abs_diff(q) > 1 {
+            return false;
+        }
+        let lead = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let trail = a[lead..]
+            .iter()
+            .rev()
+            .zip(b[lead..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        // what differs after the common start and end is at most one letter on each side
+        p - lead - trail.min(p - lead) <= 1 && q - lead - trail.min(q - lead) <= 1
+    };
+    within_one(word.as_bytes(), target.as_bytes()) || within_one(word.replace('m', "rn").as_bytes(), target.as_bytes())
 }
 
 /// The view with an 'l' that OCR read as ']' or '|' after a letter ("mysq]-03.us-east.corp")
@@ -212,6 +259,22 @@ mod tests {
                 Category::Hostname,
                 "servicedesk.us-east.tyrllinternal",
             ),
+            // ... and misread the letters of "internal" ('rn' read as 'm', 'n' as 'm')
+            (
+                "sap-25.gringotts.intemal",
+                Category::Hostname,
+                "sap-25.gringotts.intemal",
+            ),
+            (
+                "jenkins.fra.gringottsintermal",
+                Category::Hostname,
+                "jenkins.fra.gringottsintermal",
+            ),
+            (
+                "hr.ams.gringotts.intemal",
+                Category::Hostname,
+                "hr.ams.gringotts.intemal",
+            ),
             (
                 "mysq]-03.us-east.tyrell.intra",
                 Category::Hostname,
@@ -240,6 +303,9 @@ mod tests {
             // a last label ending like a suffix but not with it
             "config.contra",
             "see main.intern",
+            // a word two slips from the suffix is not it
+            "game.eternal",
+            "the.internet",
             "fig. 3|4 of the report.pdf",
         ] {
             assert_not_covered(text, Category::Hostname);

@@ -141,6 +141,9 @@ const HOST_WORDS: &[&str] = &[
     "computer name",
     "device name",
     "endpoint",
+    // a cloud console's "Private DNS" / "Public DNS" columns, a resolver's "DNS name"
+    "dns",
+    "dns name",
 ];
 
 /// Labels of phone numbers; also the phone words of contact-detail labels (names.rs).
@@ -499,6 +502,8 @@ pub fn value_of(lines: &[TextLine], i: usize) -> Option<usize> {
         .iter()
         .enumerate()
         .filter(|(j, l)| *j != i && l.rect.x >= lr.right() && l.rect.x - lr.right() <= 30 * h && same_row(l.rect, lr))
+        // the '=' or ':' between them, boxed on its own, is no value
+        .filter(|(_, l)| l.text.chars().any(char::is_alphanumeric))
         .min_by_key(|(_, l)| l.rect.x - lr.right())
         .map(|(j, _)| j)
         .filter(|_| !header_row(lines, i));
@@ -628,6 +633,12 @@ mod tests {
         }
         assert!(!name_label("Hostname"));
         assert!(!name_label("File name of the export"));
+        for l in ["Hostname", "Private DNS", "Public DNS name", "Server:", "FQDN"] {
+            assert!(host_label(l), "{l}");
+        }
+        for l in ["DNS servers", "Hosting plan", "Status"] {
+            assert!(!host_label(l), "{l}");
+        }
     }
 
     #[test]
@@ -651,6 +662,20 @@ mod tests {
         ] {
             assert!(!secret_value(v), "{v}");
         }
+    }
+
+    #[test]
+    fn the_mark_between_a_key_and_its_value_boxed_alone_is_no_value() {
+        // a config file at 2560x1440: "db_password", its '=' and the quoted value as three
+        // boxes, the '=' a little off the row
+        let lines = vec![
+            line(286, 941, 12, 10, "="),
+            line(298, 936, 92, 19, "\"Falcon2013@\""),
+            line(206, 938, 79, 16, "db_password"),
+        ];
+        let got = labelled_secrets(&lines);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, 1);
     }
 
     #[test]

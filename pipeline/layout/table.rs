@@ -151,9 +151,11 @@ fn shape(s: &str) -> Shape {
     let t = s.trim();
     let len = alnum(t);
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count() as f32 / len.max(1) as f32;
+    // OCR reads a dot of small type as a comma ("nas-29olivander,priv" among hosts)
     let mut punct: Vec<char> = t
         .chars()
         .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        .map(|c| if c == ',' { '.' } else { c })
         .collect();
     punct.sort_unstable();
     punct.dedup();
@@ -293,7 +295,13 @@ fn shell_prompt(text: &str, start: usize) -> bool {
 /// as machines are named (a dot, a dash, a digit, or no word capitalised), not a capitalised
 /// word. OCR may read a dot or an '@' as a capital inside ("soiakargiannisQliberoit").
 pub fn host_like(s: &str) -> bool {
-    let t = s.trim();
+    // a comma between letters is a dot OCR misread ("nas-29olivander,priv")
+    let dotted = s.trim().replace(',', ".");
+    let t = if dotted.contains(". ") {
+        s.trim()
+    } else {
+        dotted.as_str()
+    };
     let words = t.split_whitespace().count();
     (1..=2).contains(&words)
         && alnum(t) >= 4
@@ -325,12 +333,18 @@ pub fn table_row(lines: &[TextLine], columns: &[Column], a: usize, b: usize) -> 
 
 /// A cell that can be a machine-made value: one word of six or more characters with a digit,
 /// or twelve or more. A space OCR put beside a dot, dash or underscore inside the word
-/// ("correct.maple. battery55") does not split it.
+/// ("correct.maple. battery55") does not split it, nor one where it lost an underscore of a
+/// passphrase joined by them ("rocket walrus_river76": two words, an underscore left in one and
+/// a digit; prose under the label, "rotated 2 days ago", has neither).
 pub fn token_like(s: &str) -> bool {
     let t = s.trim();
     let n = alnum(t);
     let joined = rejoin_at_marks(t);
-    !joined.contains(char::is_whitespace) && (n >= 12 || (n >= 6 && t.chars().any(|c| c.is_ascii_digit())))
+    let words: Vec<&str> = joined.split_whitespace().collect();
+    let lost_underscore = words.len() == 2
+        && words.iter().any(|w| w.trim_matches('_').contains('_'))
+        && t.chars().any(|c| c.is_ascii_digit());
+    (words.len() == 1 || lost_underscore) && (n >= 12 || (n >= 6 && t.chars().any(|c| c.is_ascii_digit())))
 }
 
 /// `s` without the spaces next to a '.', '-' or '_'.
@@ -706,7 +720,8 @@ mod tests {
 
     #[test]
     fn a_host_column_whose_small_type_lost_many_endings() {
-        // ".nl" read as ".n" or "nI" in nearly half the cells, the header a plain "Host"
+        // ".nl" read as ".n" or "nI" in nearly half the cells, a dot as a comma, the header a
+        // plain "Host"
         let hosts = [
             "db-prod.tyrell.nl",
             "staging-27.tyell.n",
@@ -718,6 +733,8 @@ mod tests {
             "erp-12.wingtip.intra",
             "deploy.tyrell.n",
             "print.tyelln",
+            "nas-29olivander,priv",
+            "wiki.tyrell.nl",
         ];
         let mut lines = vec![line(20, 100, 50, 20, "Host"), line(400, 100, 60, 20, "Status")];
         for (k, h) in hosts.iter().enumerate() {
@@ -738,7 +755,13 @@ mod tests {
             ),
         ] {
             let got: Vec<String> = covered(&lines, &found).into_iter().map(|(s, _)| s).collect();
-            for want in ["staging-27.tyell.n", "billing.tyell.n", "vault.tyrel.n", "print.tyelln"] {
+            for want in [
+                "staging-27.tyell.n",
+                "billing.tyell.n",
+                "vault.tyrel.n",
+                "print.tyelln",
+                "nas-29olivander,priv",
+            ] {
                 assert!(got.iter().any(|s| s == want), "{want} not covered: {got:?}");
             }
             assert!(!got.iter().any(|s| s == "Host" || s == "healthy"), "{got:?}");
@@ -788,6 +811,7 @@ mod tests {
         }
         assert!(!super::super::labels::account_like("Pending") && !super::super::labels::account_like("Visa 4242"));
         assert!(token_like("correct.maple. battery55") && !token_like("rotated 2 days ago"));
+        assert!(token_like("rocket walrus_river76") && !token_like("see db_creds"));
     }
 
     #[test]

@@ -78,13 +78,20 @@ pub fn wraps(lines: &[TextLine], findings: &[Vec<Finding>]) -> Vec<Wrap> {
             let n = first.chars().count();
             (first, lead + n)
         };
-        let joint = |s: &str| s.contains(['.', '-', '@']);
+        let joint = |s: &str| s.contains(['.', '-', '@', '_']);
         // a head that is a whole value already ("ana@corp.example" ending a form's row) was cut
-        // by no wrap; nor is a capitalised word (the next row's label) the rest of a token
+        // by no wrap; nor is a capitalised word (the next row's label) the rest of a token. A
+        // random token's tail may start with a capital, and then has more ("BySEI" ending a
+        // Docker Hub token): no word is written so.
         let whole = findings[a]
             .iter()
             .any(|f| TOKENS.contains(&f.category) && f.start <= head_start && f.end >= head_chars.len());
-        if whole || tail_token.starts_with(char::is_uppercase) {
+        let word = tail_token.starts_with(char::is_uppercase)
+            && !tail_token
+                .chars()
+                .skip(1)
+                .any(|c| c.is_uppercase() || c.is_ascii_digit());
+        if whole || word {
             continue;
         }
         // prose wraps between words: a sentence's end before a capital is no cut token
@@ -187,6 +194,15 @@ mod tests {
             line(900, 600, 350, 30, "ana.ruiz@corp.example"),
             line(0, 632, 100, 30, "Phone"),
             line(900, 632, 300, 30, "+1 415 555 0134"),
+            // a token the wrap cut before a capital
+            line(
+                0,
+                680,
+                1250,
+                30,
+                "ci$ docker login -u ci -p dckr_pat_pXtU5nWdJ_omVzkcevAzew",
+            ),
+            line(0, 712, 69, 23, "BySEI"),
         ];
         let got: Vec<String> = found(&lines).into_iter().map(|(s, _)| s).collect();
         assert_eq!(
@@ -197,7 +213,9 @@ mod tests {
                 "k8s-node.sterling",
                 ". lan",
                 "k8s-node",
-                "-22.int.wonka.example"
+                "-22.int.wonka.example",
+                "dckr_pat_pXtU5nWdJ_omVzkcevAzew",
+                "BySEI"
             ]
         );
     }

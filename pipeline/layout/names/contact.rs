@@ -132,7 +132,7 @@ pub(super) fn signature(lines: &[TextLine], findings: &[Vec<Finding>], i: usize)
 
 /// Does an e-mail address near line `i` (under it in its card, or on its row) spell the name
 /// the line holds? Its local part holds the last word and the first word or its initial
-/// ("Ori Peretz" over ori_peretz@…, "Lakshmi Sharma" over lsharma@…): a reader's evidence
+/// ("Ori Peretz" over ori_peretz@…, "Lakshmi Sharma" over lsharma@…, cardoso.v@…): a reader's evidence
 /// that the line is a person even when the gazetteer lacks both words.
 pub(super) fn spelled_by_address(lines: &[TextLine], findings: &[Vec<Finding>], i: usize) -> bool {
     let l = &lines[i];
@@ -165,7 +165,10 @@ pub(super) fn spelled_by_address(lines: &[TextLine], findings: &[Vec<Finding>], 
             let address: String = chars[f.start.min(chars.len())..f.end.min(chars.len())].iter().collect();
             let local = address.split('@').next().unwrap_or("").to_lowercase();
             let letters: String = local.chars().filter(|c| c.is_alphabetic()).collect();
-            letters.contains(last.as_str()) && (letters.contains(first.as_str()) || letters.starts_with(&initial))
+            // the initial before or after the surname: lsharma@, cardoso.v@
+            let rest = letters.replacen(last.as_str(), "", 1);
+            letters.contains(last.as_str())
+                && (letters.contains(first.as_str()) || rest.starts_with(&initial) || rest.ends_with(&initial))
         })
     })
 }

@@ -261,6 +261,9 @@ fn a_card_whose_address_spells_a_name_the_gazetteer_lacks() {
         ("Ori Peretz", "ori_peretz@cyberdyne.net"),
         ("Ori Peretz", "operetz@cyberdyne.net"),
         ("Zyxo Qwertine", "zyxo.qwertine@corp.example"),
+        ("Zyxo Qwertine", "qwertine.z@corp.example"),
+        // OCR lost the first capital
+        ("zyxo Qwertine", "qwertine.z@corp.example"),
     ] {
         assert_eq!(run(&card(name, address), NameScope::Records), vec![name], "{address}");
     }
