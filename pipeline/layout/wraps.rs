@@ -91,7 +91,14 @@ pub fn wraps(lines: &[TextLine], findings: &[Vec<Finding>]) -> Vec<Wrap> {
                 .chars()
                 .skip(1)
                 .any(|c| c.is_uppercase() || c.is_ascii_digit());
-        if whole || word {
+        // nor is a tail that is a whole value on its own, after a head that does not end in a
+        // joint: the first cell of a table's next row ("us-east-2" ending a dashboard's row,
+        // "db-01.corp.internal" starting the next)
+        let tail_whole = findings[b]
+            .iter()
+            .any(|f| TOKENS.contains(&f.category) && f.start <= lead && f.end >= tail_end)
+            && !head_token.ends_with(['.', '-', '_', '@']);
+        if whole || word || tail_whole {
             continue;
         }
         // prose wraps between words: a sentence's end before a capital is no cut token
@@ -203,6 +210,11 @@ mod tests {
                 "ci$ docker login -u ci -p dckr_pat_pXtU5nWdJ_omVzkcevAzew",
             ),
             line(0, 712, 69, 23, "BySEI"),
+            // a dashboard's table: the last cell of a row, the host starting the next
+            line(0, 760, 200, 30, "db-01.corp.internal"),
+            line(1100, 760, 150, 30, "us-east-2"),
+            line(0, 792, 200, 30, "db-02.corp.internal"),
+            line(1100, 792, 150, 30, "us-east-2"),
         ];
         let got: Vec<String> = found(&lines).into_iter().map(|(s, _)| s).collect();
         assert_eq!(
