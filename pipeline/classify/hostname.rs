@@ -113,22 +113,8 @@ fn glued_internal_suffix(host: &str) -> Option<String> {
 /// `word` is `target` or one OCR slip from it: one letter added, dropped or changed, after
 /// reading an 'm' as the 'rn' it may have been.
 fn one_slip_from(word: &str, target: &str) -> bool {
-    let within_one = |a: &[u8], b: &[u8]| {
-        let (p, q) = (a.len(), b.len());
-        if p.abs_diff(q) > 1 {
-            return false;
-        }
-        let lead = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-        let trail = a[lead..]
-            .iter()
-            .rev()
-            .zip(b[lead..].iter().rev())
-            .take_while(|(x, y)| x == y)
-            .count();
-        // what differs after the common start and end is at most one letter on each side
-        p - lead - trail.min(p - lead) <= 1 && q - lead - trail.min(q - lead) <= 1
-    };
-    within_one(word.as_bytes(), target.as_bytes()) || within_one(word.replace('m', "rn").as_bytes(), target.as_bytes())
+    let near = |w: &str| w == target || crate::layout::labels::one_edit(w, target);
+    near(word) || near(&word.replace('m', "rn"))
 }
 
 /// The view with an 'l' that OCR read as ']' or '|' after a letter ("mysq]-03.us-east.corp")

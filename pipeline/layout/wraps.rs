@@ -26,6 +26,16 @@ pub struct Wrap {
     pub text: String,
 }
 
+/// The marks that join the parts of a machine-written token, where a wrap may cut it.
+const JOINTS: [char; 4] = ['.', '-', '@', '_'];
+
+/// Does one of `findings`, of a token category, take in all of characters `start..end`?
+fn whole_token(findings: &[Finding], start: usize, end: usize) -> bool {
+    findings
+        .iter()
+        .any(|f| TOKENS.contains(&f.category) && f.start <= start && f.end >= end)
+}
+
 fn tokenish(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "-._@:/".contains(c))
 }
@@ -78,14 +88,12 @@ pub fn wraps(lines: &[TextLine], findings: &[Vec<Finding>]) -> Vec<Wrap> {
             let n = first.chars().count();
             (first, lead + n)
         };
-        let joint = |s: &str| s.contains(['.', '-', '@', '_']);
+        let joint = |s: &str| s.contains(JOINTS);
         // a head that is a whole value already ("ana@corp.example" ending a form's row) was cut
         // by no wrap; nor is a capitalised word (the next row's label) the rest of a token. A
         // random token's tail may start with a capital, and then has more ("BySEI" ending a
         // Docker Hub token): no word is written so.
-        let whole = findings[a]
-            .iter()
-            .any(|f| TOKENS.contains(&f.category) && f.start <= head_start && f.end >= head_chars.len());
+        let whole = whole_token(&findings[a], head_start, head_chars.len());
         let word = tail_token.starts_with(char::is_uppercase)
             && !tail_token
                 .chars()
@@ -94,10 +102,7 @@ pub fn wraps(lines: &[TextLine], findings: &[Vec<Finding>]) -> Vec<Wrap> {
         // nor is a tail that is a whole value on its own, after a head that does not end in a
         // joint: the first cell of a table's next row ("us-east-2" ending a dashboard's row,
         // "db-01.corp.internal" starting the next)
-        let tail_whole = findings[b]
-            .iter()
-            .any(|f| TOKENS.contains(&f.category) && f.start <= lead && f.end >= tail_end)
-            && !head_token.ends_with(['.', '-', '_', '@']);
+        let tail_whole = whole_token(&findings[b], lead, tail_end) && !head_token.ends_with(JOINTS);
         if whole || word || tail_whole {
             continue;
         }
